@@ -1,0 +1,51 @@
+# vcrypto: `make` builds everything, `make test` runs every test,
+# `make demo` runs the whole system, `make bench` runs the benchmarks.
+# User-space flavours are built out of tree by mk/user.mk:
+#   build/         normal (dynamic, -O2)
+#   build/san/     ASan + UBSan, for the test suite
+#   build/static/  static binaries for the guest
+#   build/fuzz/    libFuzzer targets (clang)
+
+MAKEFLAGS += --no-print-directory
+USER_MK = $(MAKE) -f mk/user.mk
+
+.PHONY: all user san static fuzz module test demo bench deps clean
+
+all: user static module
+
+deps:
+	@scripts/deps build
+
+user: deps
+	+@$(USER_MK) B=build
+
+san: deps
+	+@$(USER_MK) B=build/san FLAVOR=san
+
+static: deps
+	+@$(USER_MK) B=build/static FLAVOR=static
+
+fuzz: deps
+	+@$(USER_MK) B=build/fuzz FLAVOR=fuzz fuzzers
+
+module: deps
+	+@if [ -f guest/Makefile ]; then $(MAKE) -C guest; fi
+
+test:
+	@scripts/deps build test vm
+	+@$(MAKE) all san fuzz
+	@tests/run
+
+demo:
+	@scripts/deps build vm
+	+@$(MAKE) all
+	@scripts/demo
+
+bench:
+	@scripts/deps build vm bench
+	+@$(MAKE) all
+	@bench/run
+
+clean:
+	rm -rf build
+	+@if [ -f guest/Makefile ]; then $(MAKE) -C guest clean; fi

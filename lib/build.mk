@@ -1,0 +1,6 @@
+LIB_SRCS := lib/engine.c lib/openssl.c lib/cryptodev.c lib/util.c
+LIBVCRYPTO := $(B)/libvcrypto.a
+
+$(LIBVCRYPTO): $(LIB_SRCS:%.c=$(B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^

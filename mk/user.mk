@@ -1,0 +1,48 @@
+# User-space build, one flavour per output directory $(B).
+# Each part of the tree adds its programs in its own build.mk.
+
+.DEFAULT_GOAL := all
+B ?= build
+FLAVOR ?= normal
+
+CC = gcc
+CPPFLAGS = -Iinclude -D_GNU_SOURCE
+CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	 -Wmissing-prototypes -Wformat=2 -Wvla -fno-strict-aliasing
+LDFLAGS =
+LDLIBS = -lcrypto -lpthread
+
+ifeq ($(FLAVOR),san)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FLAVOR),static)
+LDFLAGS += -static
+LDLIBS += -ldl
+endif
+ifeq ($(FLAVOR),fuzz)
+CC = clang
+CFLAGS := $(filter-out -Wformat=2,$(CFLAGS)) -O1 -fno-omit-frame-pointer \
+	  -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
+endif
+
+PROGS :=
+FUZZERS :=
+
+include lib/build.mk
+-include chat/build.mk
+-include host/build.mk
+-include tests/build.mk
+-include bench/build.mk
+
+.PHONY: all fuzzers
+all: $(PROGS)
+fuzzers: $(FUZZERS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
