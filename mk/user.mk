@@ -32,10 +32,7 @@ PROGS :=
 FUZZERS :=
 
 include lib/build.mk
--include chat/build.mk
--include host/build.mk
--include tests/build.mk
--include bench/build.mk
+include $(sort $(wildcard chat/build.mk host/build.mk tests/*/build.mk bench/build.mk))
 
 .PHONY: all fuzzers
 all: $(PROGS)
