@@ -4,3 +4,4 @@ LIBVCRYPTO := $(B)/libvcrypto.a
 $(LIBVCRYPTO): $(LIB_SRCS:%.c=$(B)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
+PROGS += $(LIBVCRYPTO)

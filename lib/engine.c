@@ -1,0 +1,233 @@
+/*
+ * The engine layer: picks a backend from a spec string, checks arguments
+ * once for every backend, falls back to OpenSSL for what a device cannot
+ * do, and chains IVs across operations longer than one backend call.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct vc_engine {
+	struct vc_cryptodev *dev;	/* NULL: OpenSSL */
+	int verbose;
+	char desc[300];
+};
+
+static const char *const auto_paths[] = { "/dev/cryptodev0", "/dev/crypto" };
+
+static int open_cryptodev(struct vc_engine *e, const char *path)
+{
+	int r = vc_cryptodev_open(&e->dev, path);
+
+	if (r == 0)
+		snprintf(e->desc, sizeof(e->desc), "%s",
+			 vc_cryptodev_describe(e->dev));
+	return r;
+}
+
+static void use_openssl(struct vc_engine *e)
+{
+	snprintf(e->desc, sizeof(e->desc), "openssl (%s)", vc_openssl_version());
+}
+
+int vc_engine_open(struct vc_engine **out, const char *spec, int verbose)
+{
+	struct vc_engine *e = calloc(1, sizeof(*e));
+	int r = 0;
+
+	if (!e)
+		return vc_error(-ENOMEM, "out of memory");
+	e->verbose = verbose;
+	if (!spec)
+		spec = "auto";
+	if (strcmp(spec, "openssl") == 0) {
+		use_openssl(e);
+	} else if (strcmp(spec, "cryptodev") == 0) {
+		r = open_cryptodev(e, "/dev/crypto");
+	} else if (strncmp(spec, "cryptodev:", 10) == 0 && spec[10]) {
+		r = open_cryptodev(e, spec + 10);
+	} else if (strcmp(spec, "auto") == 0) {
+		for (size_t i = 0; i < sizeof(auto_paths) / sizeof(*auto_paths); i++) {
+			if (open_cryptodev(e, auto_paths[i]) == 0)
+				break;
+			if (verbose)
+				fprintf(stderr, "libvcrypto: auto: %s\n",
+					vc_last_error());
+		}
+		if (!e->dev)
+			use_openssl(e);
+	} else {
+		r = vc_error(-EINVAL, "unknown engine '%s' (expected %s)", spec,
+			     VC_ENGINE_SPECS);
+	}
+	if (r) {
+		free(e);
+		return r;
+	}
+	if (verbose)
+		fprintf(stderr, "libvcrypto: engine %s\n", e->desc);
+	*out = e;
+	return 0;
+}
+
+void vc_engine_close(struct vc_engine *e)
+{
+	if (!e)
+		return;
+	vc_cryptodev_close(e->dev);
+	free(e);
+}
+
+const char *vc_engine_describe(const struct vc_engine *e)
+{
+	return e->desc;
+}
+
+int vc_engine_is_hardware(const struct vc_engine *e)
+{
+	return e->dev && vc_cryptodev_is_hardware(e->dev);
+}
+
+static void note_fallback(const struct vc_engine *e, const char *what)
+{
+	if (e->verbose)
+		fprintf(stderr, "libvcrypto: %s falls back to openssl (%s)\n",
+			what, vc_last_error());
+}
+
+static const char *const cipher_names[] = {
+	[VC_AES_CBC] = "AES-CBC", [VC_AES_CTR] = "AES-CTR",
+	[VC_AES_ECB] = "AES-ECB",
+};
+
+int vc_cipher_new(struct vc_engine *e, struct vc_cipher **out,
+		  enum vc_cipher_alg alg, const void *key, size_t keylen)
+{
+	int r;
+
+	if ((unsigned)alg > VC_AES_ECB)
+		return vc_error(-EINVAL, "unknown cipher %d", (int)alg);
+	if (!key || (keylen != 16 && keylen != 24 && keylen != 32))
+		return vc_error(-EINVAL, "%s: bad key length %zu (16, 24 or 32)",
+				cipher_names[alg], keylen);
+	if (e->dev) {
+		r = vc_cryptodev_cipher_new(e->dev, out, alg, key, keylen);
+		if (r != -EOPNOTSUPP)
+			return r;
+		note_fallback(e, cipher_names[alg]);
+	}
+	return vc_openssl_cipher_new(out, alg, key, keylen);
+}
+
+/* Add n to the 128-bit big-endian counter ctr. */
+static void ctr_add(uint8_t *ctr, uint64_t n)
+{
+	for (int i = VC_IV_LEN - 1; i >= 0 && n; i--) {
+		n += ctr[i];
+		ctr[i] = (uint8_t)n;
+		n >>= 8;
+	}
+}
+
+int vc_cipher_crypt(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
+		    const void *in, void *out, size_t len, uint8_t *next_iv)
+{
+	static const uint8_t zero_iv[VC_IV_LEN];
+	uint8_t chain[VC_IV_LEN], last[VC_IV_LEN];
+	const uint8_t *src = in;
+	uint8_t *dst = out;
+	int r;
+
+	if (!c || (len && (!in || !out)) || (unsigned)dir > VC_DECRYPT)
+		return vc_error(-EINVAL, "crypt: bad arguments");
+	if (c->alg != VC_AES_CTR && len % VC_AES_BLOCK)
+		return vc_error(-EINVAL, "%s: length %zu is not a multiple of %d",
+				cipher_names[c->alg], len, VC_AES_BLOCK);
+	if (c->alg == VC_AES_ECB || !iv)
+		iv = zero_iv;
+	if (c->alg != VC_AES_ECB && iv == zero_iv)
+		return vc_error(-EINVAL, "%s: no IV", cipher_names[c->alg]);
+	memcpy(chain, iv, sizeof(chain));
+	while (len > 0) {
+		size_t n = len < VC_CHUNK ? len : VC_CHUNK;
+
+		/* CBC decryption chains on ciphertext that in-place work overwrites. */
+		if (c->alg == VC_AES_CBC && dir == VC_DECRYPT)
+			memcpy(last, src + n - VC_AES_BLOCK, VC_AES_BLOCK);
+		r = c->ops->crypt(c, dir, chain, src, dst, n);
+		if (r)
+			return r;
+		if (c->alg == VC_AES_CBC)
+			memcpy(chain, dir == VC_DECRYPT ? last : dst + n - VC_AES_BLOCK,
+			       VC_AES_BLOCK);
+		else if (c->alg == VC_AES_CTR)
+			ctr_add(chain, (n + VC_AES_BLOCK - 1) / VC_AES_BLOCK);
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	if (next_iv)
+		memcpy(next_iv, chain, VC_IV_LEN);
+	return 0;
+}
+
+const char *vc_cipher_engine(const struct vc_cipher *c)
+{
+	return c->ops->engine;
+}
+
+void vc_cipher_free(struct vc_cipher *c)
+{
+	if (c)
+		c->ops->free(c);
+}
+
+int vc_mac_new(struct vc_engine *e, struct vc_mac **out, enum vc_mac_alg alg,
+	       const void *key, size_t keylen)
+{
+	const char *name = alg == VC_HMAC_SHA1 ? "HMAC-SHA1" : "HMAC-SHA256";
+	int r;
+
+	if ((unsigned)alg > VC_HMAC_SHA256)
+		return vc_error(-EINVAL, "unknown MAC %d", (int)alg);
+	if (!key || keylen == 0 || keylen > VC_MAX_MAC_KEY)
+		return vc_error(-EINVAL, "%s: bad key length %zu (1 to %d)",
+				name, keylen, VC_MAX_MAC_KEY);
+	if (e->dev) {
+		r = vc_cryptodev_mac_new(e->dev, out, alg, key, keylen);
+		if (r != -EOPNOTSUPP)
+			return r;
+		note_fallback(e, name);
+	}
+	return vc_openssl_mac_new(out, alg, key, keylen);
+}
+
+size_t vc_mac_len(const struct vc_mac *m)
+{
+	return m->len;
+}
+
+int vc_mac_compute(struct vc_mac *m, const struct vc_buf *bufs, size_t n,
+		   uint8_t *tag)
+{
+	if (!m || !tag || (n && !bufs))
+		return vc_error(-EINVAL, "mac: bad arguments");
+	for (size_t i = 0; i < n; i++)
+		if (bufs[i].len && !bufs[i].p)
+			return vc_error(-EINVAL, "mac: buffer %zu is NULL", i);
+	return m->ops->compute(m, bufs, n, tag);
+}
+
+const char *vc_mac_engine(const struct vc_mac *m)
+{
+	return m->ops->engine;
+}
+
+void vc_mac_free(struct vc_mac *m)
+{
+	if (m)
+		m->ops->free(m);
+}
