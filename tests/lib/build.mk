@@ -1,0 +1,8 @@
+LIBTEST_COMMON := $(B)/tests/lib/testlib.o
+
+PROGS += $(B)/tests/vectors $(B)/tests/roundtrip $(B)/tests/errors
+
+$(B)/tests/vectors $(B)/tests/roundtrip $(B)/tests/errors: \
+		$(B)/tests/%: $(B)/tests/lib/%.o $(LIBTEST_COMMON) $(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,189 @@
+/*
+ * Known-answer tests through libvcrypto: NIST SP 800-38A (AES ECB, CBC, CTR
+ * with 128/192/256-bit keys, encrypt and decrypt, whole and chained) and
+ * RFC 4231 HMAC-SHA256 / RFC 2202 HMAC-SHA1.
+ */
+#include <string.h>
+
+#include "../check.h"
+#include "testlib.h"
+
+static const char *const plaintext =
+	"6bc1bee22e409f96e93d7e117393172a" "ae2d8a571e03ac9c9eb76fac45af8e51"
+	"30c81c46a35ce411e5fbc1191a0a52ef" "f69f2445df4f9b17ad2b417be66c3710";
+
+static const struct {
+	const char *name;
+	enum vc_cipher_alg alg;
+	const char *key, *iv, *ct;
+} sp800_38a[] = {
+	{ "F.1.1 ECB-AES128", VC_AES_ECB, "2b7e151628aed2a6abf7158809cf4f3c", NULL,
+	  "3ad77bb40d7a3660a89ecaf32466ef97" "f5d3d58503b9699de785895a96fdbaaf"
+	  "43b1cd7f598ece23881b00e3ed030688" "7b0c785e27e8ad3f8223207104725dd4" },
+	{ "F.1.3 ECB-AES192", VC_AES_ECB,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", NULL,
+	  "bd334f1d6e45f25ff712a214571fa5cc" "974104846d0ad3ad7734ecb3ecee4eef"
+	  "ef7afd2270e2e60adce0ba2face6444e" "9a4b41ba738d6c72fb16691603c18e0e" },
+	{ "F.1.5 ECB-AES256", VC_AES_ECB,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4", NULL,
+	  "f3eed1bdb5d2a03c064b5a7e3db181f8" "591ccb10d410ed26dc5ba74a31362870"
+	  "b6ed21b99ca6f4f9f153e7b1beafed1d" "23304b7a39f9f3ff067d8d8f9e24ecc7" },
+	{ "F.2.1 CBC-AES128", VC_AES_CBC, "2b7e151628aed2a6abf7158809cf4f3c",
+	  "000102030405060708090a0b0c0d0e0f",
+	  "7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
+	  "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7" },
+	{ "F.2.3 CBC-AES192", VC_AES_CBC,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+	  "000102030405060708090a0b0c0d0e0f",
+	  "4f021db243bc633d7178183a9fa071e8" "b4d9ada9ad7dedf4e5e738763f69145a"
+	  "571b242012fb7ae07fa9baac3df102e0" "08b0e27988598881d920a9e64f5615cd" },
+	{ "F.2.5 CBC-AES256", VC_AES_CBC,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+	  "000102030405060708090a0b0c0d0e0f",
+	  "f58c4c04d6e5f1ba779eabfb5f7bfbd6" "9cfc4e967edb808d679f777bc6702c7d"
+	  "39f23369a9d9bacfa530e26304231461" "b2eb05e2c39be9fcda6c19078c6a9d1b" },
+	{ "F.5.1 CTR-AES128", VC_AES_CTR, "2b7e151628aed2a6abf7158809cf4f3c",
+	  "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "874d6191b620e3261bef6864990db6ce" "9806f66b7970fdff8617187bb9fffdff"
+	  "5ae4df3edbd5d35e5b4f09020db03eab" "1e031dda2fbe03d1792170a0f3009cee" },
+	{ "F.5.3 CTR-AES192", VC_AES_CTR,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+	  "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "1abc932417521ca24f2b0459fe7e6e0b" "090339ec0aa6faefd5ccc2c6f4ce8e94"
+	  "1e36b26bd1ebc670d1bd1d665620abf7" "4f78a7f6d29809585a97daec58c6b050" },
+	{ "F.5.5 CTR-AES256", VC_AES_CTR,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+	  "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "601ec313775789a5b7a7f504bbf3d228" "f443e3ca4d62b59aca84e990cacaf5c5"
+	  "2b0930daa23de94ce87017ba2d84988d" "dfc9c58db67aada613c2dd08457941a6" },
+};
+
+static const struct {
+	const char *name;
+	enum vc_mac_alg alg;
+	const char *key;	/* hex, or NULL: keylen bytes of keybyte */
+	uint8_t keybyte;
+	size_t keylen;
+	const char *data;	/* text, or NULL: datalen bytes of databyte */
+	uint8_t databyte;
+	size_t datalen;
+	const char *tag;	/* may be truncated (RFC 4231 case 5) */
+} hmac_vectors[] = {
+	{ "RFC 4231 1", VC_HMAC_SHA256, NULL, 0x0b, 20, "Hi There", 0, 0,
+	  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+	{ "RFC 4231 2", VC_HMAC_SHA256, "4a656665", 0, 0,
+	  "what do ya want for nothing?", 0, 0,
+	  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+	{ "RFC 4231 3", VC_HMAC_SHA256, NULL, 0xaa, 20, NULL, 0xdd, 50,
+	  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+	{ "RFC 4231 4", VC_HMAC_SHA256,
+	  "0102030405060708090a0b0c0d0e0f10111213141516171819", 0, 0,
+	  NULL, 0xcd, 50,
+	  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+	{ "RFC 4231 5", VC_HMAC_SHA256, NULL, 0x0c, 20, "Test With Truncation",
+	  0, 0, "a3b6167473100ee06e0c796c2955552b" },
+	{ "RFC 4231 6", VC_HMAC_SHA256, NULL, 0xaa, 131,
+	  "Test Using Larger Than Block-Size Key - Hash Key First", 0, 0,
+	  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	{ "RFC 4231 7", VC_HMAC_SHA256, NULL, 0xaa, 131,
+	  "This is a test using a larger than block-size key and a larger "
+	  "than block-size data. The key needs to be hashed before being "
+	  "used by the HMAC algorithm.", 0, 0,
+	  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+	{ "RFC 2202 1", VC_HMAC_SHA1, NULL, 0x0b, 20, "Hi There", 0, 0,
+	  "b617318655057264e28bc0b6fb378c8ef146be00" },
+	{ "RFC 2202 2", VC_HMAC_SHA1, "4a656665", 0, 0,
+	  "what do ya want for nothing?", 0, 0,
+	  "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79" },
+};
+
+static void test_cipher(struct vc_engine *e, const struct test_opts *o,
+			size_t i)
+{
+	uint8_t key[32], iv[16] = { 0 }, pt[64], ct[64], out[64], next[16];
+	size_t keylen = unhex(sp800_38a[i].key, key, sizeof(key));
+	const char *name = sp800_38a[i].name;
+	struct vc_cipher *c;
+	int r;
+
+	unhex(plaintext, pt, sizeof(pt));
+	unhex(sp800_38a[i].ct, ct, sizeof(ct));
+	if (sp800_38a[i].iv)
+		unhex(sp800_38a[i].iv, iv, sizeof(iv));
+	r = vc_cipher_new(e, &c, sp800_38a[i].alg, key, keylen);
+	if (!CHECK(r == 0, "%s: session: %s", name, vc_last_error()))
+		return;
+	CHECK(sp800_38a[i].alg != VC_AES_CBC ||
+	      on_expected_engine(o, e, vc_cipher_engine(c)),
+	      "%s: ran on %s, not the device", name, vc_cipher_engine(c));
+	printf("%s: %s\n", name, vc_cipher_engine(c));
+
+	r = vc_cipher_crypt(c, VC_ENCRYPT, iv, pt, out, 64, NULL);
+	CHECK(r == 0 && memcmp(out, ct, 64) == 0, "%s: encrypt", name);
+	r = vc_cipher_crypt(c, VC_DECRYPT, iv, ct, out, 64, NULL);
+	CHECK(r == 0 && memcmp(out, pt, 64) == 0, "%s: decrypt", name);
+
+	/* Two halves chained through next_iv give the same result. */
+	r = vc_cipher_crypt(c, VC_ENCRYPT, iv, pt, out, 32, next);
+	r |= vc_cipher_crypt(c, VC_ENCRYPT, next, pt + 32, out + 32, 32, NULL);
+	CHECK(r == 0 && memcmp(out, ct, 64) == 0, "%s: chained encrypt", name);
+	memcpy(out, ct, 64);
+	r = vc_cipher_crypt(c, VC_DECRYPT, iv, out, out, 32, next);
+	r |= vc_cipher_crypt(c, VC_DECRYPT, next, out + 32, out + 32, 32, NULL);
+	CHECK(r == 0 && memcmp(out, pt, 64) == 0,
+	      "%s: chained in-place decrypt", name);
+	vc_cipher_free(c);
+}
+
+static void test_hmac(struct vc_engine *e, size_t i)
+{
+	uint8_t key[200], data[200], want[32], tag[32];
+	const char *name = hmac_vectors[i].name;
+	size_t keylen, datalen, taglen;
+	struct vc_mac *m;
+	struct vc_buf buf;
+
+	if (hmac_vectors[i].key) {
+		keylen = unhex(hmac_vectors[i].key, key, sizeof(key));
+	} else {
+		keylen = hmac_vectors[i].keylen;
+		memset(key, hmac_vectors[i].keybyte, keylen);
+	}
+	if (hmac_vectors[i].data) {
+		datalen = strlen(hmac_vectors[i].data);
+		memcpy(data, hmac_vectors[i].data, datalen);
+	} else {
+		datalen = hmac_vectors[i].datalen;
+		memset(data, hmac_vectors[i].databyte, datalen);
+	}
+	taglen = unhex(hmac_vectors[i].tag, want, sizeof(want));
+	if (!CHECK(vc_mac_new(e, &m, hmac_vectors[i].alg, key, keylen) == 0,
+		   "%s: session: %s", name, vc_last_error()))
+		return;
+	printf("%s: %s\n", name, vc_mac_engine(m));
+	buf = (struct vc_buf){ data, datalen };
+	CHECK(vc_mac_compute(m, &buf, 1, tag) == 0 &&
+	      memcmp(tag, want, taglen) == 0, "%s: tag", name);
+
+	/* The same data in three pieces gives the same tag. */
+	struct vc_buf parts[3] = {
+		{ data, 3 }, { data + 3, 0 }, { data + 3, datalen - 3 },
+	};
+	memset(tag, 0, sizeof(tag));
+	CHECK(vc_mac_compute(m, parts, 3, tag) == 0 &&
+	      memcmp(tag, want, taglen) == 0, "%s: tag over pieces", name);
+	vc_mac_free(m);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_opts o;
+	struct vc_engine *e = test_open(argc, argv, &o);
+
+	for (size_t i = 0; i < sizeof(sp800_38a) / sizeof(*sp800_38a); i++)
+		test_cipher(e, &o, i);
+	for (size_t i = 0; i < sizeof(hmac_vectors) / sizeof(*hmac_vectors); i++)
+		test_hmac(e, i);
+	vc_engine_close(e);
+	return check_exit("vectors");
+}
