@@ -1,0 +1,206 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chat.h"
+#include "lines.h"
+#include "net.h"
+#include "notice.h"
+#include "session.h"
+
+/* Stop reading stdin while this much is queued: backpressure from the
+ * network to the input instead of unbounded buffering. */
+#define CLIENT_HIGH_WATER	(128 * 1024)
+#define CLIENT_OUT_MAX		(CLIENT_HIGH_WATER + 2 * PROTO_MAX_FRAME)
+#define CONNECT_TIMEOUT_MS	10000
+#define HANDSHAKE_TIMEOUT_MS	10000
+
+struct client {
+	const struct chat_opts *o;
+	struct session s;
+	struct linein in;
+	int shut_wr;		/* our goodbye is out and SHUT_WR done */
+};
+
+static void on_msg(void *ctx, const struct proto_msg *m)
+{
+	(void)ctx;
+	if (m->sender == PROTO_SENDER_SERVER)
+		fputs("[server] ", stdout);
+	else
+		printf("[#%u] ", m->sender);
+	fwrite(m->payload, 1, m->len, stdout);
+	putchar('\n');
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Seal queued stdin lines while the output queue has room; at the end of
+ * stdin, say goodbye. -1 on failure (after a notice). */
+static int pump(struct client *cl)
+{
+	struct session *s = &cl->s;
+	const uint8_t *msg;
+	size_t len;
+
+	if (s->state != SESSION_OPEN || s->sent_goodbye || s->peer_goodbye)
+		return 0;
+	while (conn_out_pending(&s->conn) < CLIENT_HIGH_WATER &&
+	       linein_next(&cl->in, PROTO_MAX_PAYLOAD, &msg, &len)) {
+		if (session_send(s, PROTO_MSG, 0, msg, len) != 0) {
+			notice("cannot send: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (cl->in.eof && cl->in.head == cl->in.len &&
+	    session_send(s, PROTO_GOODBYE, 0, NULL, 0) != 0) {
+		notice("cannot send: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int net_input(struct client *cl)
+{
+	struct session *s = &cl->s;
+	const char *why;
+	ssize_t n;
+	int rc;
+
+	do {
+		n = conn_read(&s->conn);
+		if (n < 0) {
+			notice("connection lost: %s", strerror(errno));
+			return 1;
+		}
+		rc = session_input(s, cl->o->engine, cl->o->key, on_msg, NULL);
+		if (rc < 0) {
+			notice("%s: %s, closing",
+			       s->state == SESSION_OPEN ? "bad data from the server"
+							: "handshake failed",
+			       proto_strerror(s->err));
+			return 1;
+		}
+		if (rc == 1)
+			notice("connected to %s, session established",
+			       cl->o->host);
+		if (s->conn.eof) {
+			fflush(stdout);
+			why = session_eof_reason(s);
+			if (why) {
+				notice("%s", why);
+				return 1;
+			}
+			if (!s->sent_goodbye) {
+				notice("the server ended the session");
+				return 1;
+			}
+			return 0;
+		}
+	} while (n > 0);
+	return -1;
+}
+
+static int run(struct client *cl)
+{
+	struct session *s = &cl->s;
+	long long deadline = now_ms() + HANDSHAKE_TIMEOUT_MS, left;
+	struct timeval tv;
+	int fd = s->conn.fd, rc;
+	fd_set rd, wr;
+
+	for (;;) {
+		if (pump(cl) != 0)
+			return 1;
+		if (conn_flush(&s->conn) != 0) {
+			notice("connection lost: %s", strerror(errno));
+			return 1;
+		}
+		if (s->sent_goodbye && !cl->shut_wr &&
+		    conn_out_pending(&s->conn) == 0) {
+			shutdown(fd, SHUT_WR);
+			cl->shut_wr = 1;
+		}
+		fflush(stdout);
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+		FD_SET(fd, &rd);
+		if (conn_out_pending(&s->conn) > 0)
+			FD_SET(fd, &wr);
+		if (s->state == SESSION_OPEN && !cl->in.eof &&
+		    !s->peer_goodbye && linein_has_room(&cl->in) &&
+		    conn_out_pending(&s->conn) < CLIENT_HIGH_WATER)
+			FD_SET(0, &rd);
+		left = deadline - now_ms();
+		if (s->state != SESSION_OPEN && left <= 0) {
+			notice("handshake timed out");
+			return 1;
+		}
+		tv.tv_sec = left / 1000;
+		tv.tv_usec = (left % 1000) * 1000;
+		if (select(fd + 1, &rd, &wr, NULL,
+			   s->state == SESSION_OPEN ? NULL : &tv) < 0) {
+			if (errno == EINTR)
+				continue;
+			notice("select: %s", strerror(errno));
+			return 1;
+		}
+		if (FD_ISSET(fd, &rd)) {
+			rc = net_input(cl);
+			if (rc >= 0)
+				return rc;
+		}
+		if (FD_ISSET(0, &rd) && linein_read(&cl->in) < 0) {
+			notice("reading standard input: %s", strerror(errno));
+			return 1;
+		}
+	}
+}
+
+int client_run(const struct chat_opts *o)
+{
+	struct client cl = { .o = o };
+	int fd, rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (linein_init(&cl.in, 0) != 0) {
+		notice("out of memory");
+		return 1;
+	}
+	fd = net_connect(o->peer, CONNECT_TIMEOUT_MS);
+	if (fd < 0) {
+		linein_free(&cl.in);
+		return 1;
+	}
+	if (fd >= FD_SETSIZE ||
+	    session_start(&cl.s, fd, PROTO_CLIENT, CLIENT_OUT_MAX) != 0) {
+		notice("cannot start the session: %s",
+		       fd >= FD_SETSIZE ? "descriptor beyond FD_SETSIZE"
+					: strerror(errno));
+		if (fd >= FD_SETSIZE)
+			close(fd);
+		else
+			session_close(&cl.s, 1);
+		linein_free(&cl.in);
+		return 1;
+	}
+	if (o->verbose)
+		notice("connected to %s, handshaking", o->host);
+	rc = run(&cl);
+	fflush(stdout);
+	session_close(&cl.s, rc != 0);
+	linein_free(&cl.in);
+	return rc;
+}
