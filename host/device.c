@@ -1,0 +1,191 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "log.h"
+#include "request.h"
+
+/* Bound on completions between two notifications under sustained load. */
+#define MAX_UNSIGNALLED 32
+
+struct job {
+	struct work work;	/* first */
+	struct device *dev;
+	struct chain c;
+	struct seg seg[];
+};
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int device_init(struct device *d, struct vc_engine *e, struct workers *pool)
+{
+	memset(d, 0, sizeof(*d));
+	d->walk.seg = calloc(CHAIN_MAX_SEGS, sizeof(*d->walk.seg));
+	if (!d->walk.seg)
+		return -ENOMEM;
+	d->walk.cap = CHAIN_MAX_SEGS;
+	d->engine = e;
+	d->pool = pool;
+	d->kick_fd = d->call_fd = d->err_fd = -1;
+	session_table_init(&d->sessions);
+	pthread_mutex_init(&d->used_lock, NULL);
+	return 0;
+}
+
+void device_quiesce(struct device *d)
+{
+	if (d->pool)
+		workers_drain(d->pool);
+}
+
+void device_stop_ring(struct device *d)
+{
+	device_quiesce(d);
+	if (d->started)
+		d->base = d->vr.last_avail;
+	d->started = 0;
+}
+
+void device_reset(struct device *d)
+{
+	device_stop_ring(d);
+	session_table_clear(&d->sessions);
+	mem_table_clear(&d->mem);
+	close_fd(&d->kick_fd);
+	close_fd(&d->call_fd);
+	close_fd(&d->err_fd);
+	memset(&d->vr, 0, sizeof(d->vr));
+	d->num = 0;
+	d->desc = d->avail = d->used = 0;
+	d->base = 0;
+	d->have_addr = 0;
+	d->disabled = 0;
+	d->broken_logged = 0;
+	d->unsignalled = 0;
+}
+
+void device_destroy(struct device *d)
+{
+	device_reset(d);
+	req_scratch_free(&d->inline_scratch);
+	free(d->walk.seg);
+	d->walk.seg = NULL;
+	pthread_mutex_destroy(&d->used_lock);
+	pthread_mutex_destroy(&d->sessions.lock);
+}
+
+int device_try_start(struct device *d)
+{
+	if (d->started || d->kick_fd < 0 || !d->num || !d->have_addr ||
+	    !d->mem.n)
+		return 0;
+	if (vring_setup(&d->vr, &d->mem, d->num, d->desc, d->avail, d->used,
+			d->base)) {
+		vlog(LOG_WARN, "ring of %u entries at desc %#llx avail %#llx "
+		     "used %#llx is not inside guest memory or misaligned",
+		     d->num, (unsigned long long)d->desc,
+		     (unsigned long long)d->avail, (unsigned long long)d->used);
+		return -EINVAL;
+	}
+	d->started = 1;
+	d->broken_logged = 0;
+	vlog(LOG_INFO, "data queue started: %u entries, avail index %u, used "
+	     "index %u", d->num, d->vr.last_avail, d->vr.used_idx);
+	return 0;
+}
+
+static void notify(struct device *d)
+{
+	uint64_t one = 1;
+
+	if (d->call_fd >= 0 && write(d->call_fd, &one, sizeof(one)) < 0)
+		vlog(LOG_DEBUG, "call eventfd: write failed");
+}
+
+/* Push a served request; notify when no more work is waiting to complete
+ * soon, so that a burst gets one interrupt. */
+static void complete(struct device *d, uint16_t head, uint32_t len)
+{
+	int signal;
+
+	pthread_mutex_lock(&d->used_lock);
+	vring_push(&d->vr, head, len);
+	d->unsignalled++;
+	signal = !d->pool || workers_queued(d->pool) == 0 ||
+		 d->unsignalled >= MAX_UNSIGNALLED;
+	if (signal)
+		d->unsignalled = 0;
+	pthread_mutex_unlock(&d->used_lock);
+	if (signal)
+		notify(d);
+}
+
+void device_run_work(struct work *w, struct req_scratch *scratch)
+{
+	struct job *j = (struct job *)w;
+	uint32_t len = request_serve(&j->dev->sessions, &j->c, scratch, NULL);
+
+	complete(j->dev, j->c.head, len);
+	free(j);
+}
+
+static void dispatch(struct device *d, const struct chain *c)
+{
+	unsigned int n = c->nin + c->nout;
+	struct job *j;
+
+	j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
+	if (!j || !d->pool) {
+		/* Serve it here rather than lose it: the guest waits for it. */
+		uint32_t len = request_serve(&d->sessions, c, &d->inline_scratch,
+					     NULL);
+
+		free(j);
+		complete(d, c->head, len);
+		return;
+	}
+	j->dev = d;
+	j->c = *c;
+	j->c.seg = j->seg;
+	j->c.cap = n;
+	memcpy(j->seg, c->seg, n * sizeof(j->seg[0]));
+	workers_submit(d->pool, &j->work);
+}
+
+void device_process(struct device *d)
+{
+	int r;
+
+	if (!d->started || d->disabled)
+		return;
+	for (;;) {
+		while ((r = vring_pop(&d->vr, &d->mem, &d->walk)) == 1)
+			dispatch(d, &d->walk);
+		if (r < 0) {
+			if (!d->broken_logged)
+				vlog(LOG_ERROR, "data queue stopped: %s (the guest "
+				     "must reset the device)", d->vr.broken);
+			d->broken_logged = 1;
+			return;
+		}
+		if (!vring_publish_avail_event(&d->vr))
+			return;
+	}
+}
+
+void device_kick(struct device *d)
+{
+	uint64_t n;
+
+	if (d->kick_fd >= 0 && read(d->kick_fd, &n, sizeof(n)) < 0 &&
+	    errno != EAGAIN)
+		vlog(LOG_DEBUG, "kick eventfd: read failed");
+	device_process(d);
+}

@@ -1,0 +1,75 @@
+/*
+ * The crypto sessions QEMU creates on the guest's behalf, looked up by id
+ * from the data path; reference-counted so a close never frees a session a
+ * worker is using.
+ */
+#ifndef VCRYPTOD_SESSION_H
+#define VCRYPTOD_SESSION_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <vcrypto/vcrypto.h>
+
+#define SESSION_SLOTS 4096	/* at most this many open at once */
+
+/* A session as QEMU describes it (virtio numbering for every field). */
+struct session_params {
+	uint32_t cipher_alg;	/* VIRTIO_CRYPTO_CIPHER_* */
+	uint32_t key_len;
+	uint32_t hash_alg;	/* VIRTIO_CRYPTO_MAC_* when chaining */
+	uint32_t hash_result_len;
+	uint32_t auth_key_len;
+	uint32_t aad_len;
+	uint8_t op_type;	/* VIRTIO_CRYPTO_SYM_OP_* */
+	uint8_t direction;	/* VIRTIO_CRYPTO_OP_ENCRYPT / _DECRYPT */
+	uint8_t hash_mode;	/* VIRTIO_CRYPTO_SYM_HASH_MODE_* */
+	uint8_t chain_order;	/* VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_* */
+	const uint8_t *key;	/* key_len bytes */
+	const uint8_t *auth_key;	/* auth_key_len bytes */
+};
+
+struct session {
+	uint64_t id;
+	int refs;
+	uint8_t op_type;
+	uint8_t chain_order;
+	enum vc_dir dir;
+	enum vc_cipher_alg alg;
+	uint32_t hash_result_len;
+	struct vc_cipher *cipher;
+	struct vc_mac *mac;	/* chaining only */
+};
+
+struct session_table {
+	pthread_mutex_t lock;
+	uint64_t seq;
+	unsigned int open;
+	struct session *slot[SESSION_SLOTS];
+};
+
+void session_table_init(struct session_table *t);
+
+/* Close every session (they are freed once their last user puts them). */
+void session_table_clear(struct session_table *t);
+
+/*
+ * Check p and make a session on engine e. Returns 0 with *id (>= 1, < 2^62)
+ * set, -EINVAL (bad or unsupported parameters, e.g. key lengths),
+ * -ENOTSUP (an algorithm or mode we do not do) or -ENOSPC (table full).
+ * *why (if not NULL) gets a one-line reason on failure.
+ */
+int session_create(struct session_table *t, struct vc_engine *e,
+		   const struct session_params *p, uint64_t *id,
+		   const char **why);
+
+/* The session with this id, referenced (put it when done), or NULL. */
+struct session *session_get(struct session_table *t, uint64_t id);
+
+/* Drop a reference taken by session_get(). */
+void session_put(struct session *s);
+
+/* Close a session by id: 0, or -ENOENT when there is none. */
+int session_close(struct session_table *t, uint64_t id);
+
+#endif

@@ -1,0 +1,135 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "vhost_user.h"
+
+static void close_all(int *fds, unsigned int *nfds)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nfds; i++)
+		close(fds[i]);
+	*nfds = 0;
+}
+
+/* Collect SCM_RIGHTS fds; any beyond VU_MAX_FDS are closed and flagged. */
+static int take_fds(struct msghdr *mh, int *fds, unsigned int *nfds)
+{
+	struct cmsghdr *cm;
+	int ok = 1;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t i, n;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+			if (*nfds < VU_MAX_FDS) {
+				fds[(*nfds)++] = fd;
+			} else {
+				close(fd);
+				ok = 0;
+			}
+		}
+	}
+	return ok;
+}
+
+int vu_recv(int fd, struct vu_msg *m, int *fds, unsigned int *nfds)
+{
+	union {
+		char buf[CMSG_SPACE(VU_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { m, VU_HDR_SIZE };
+	struct msghdr mh = { 0 };
+	size_t got;
+	ssize_t n;
+
+	*nfds = 0;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	do {
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n < 0) {
+		vlog(LOG_WARN, "vhost-user socket: recvmsg: %s", strerror(errno));
+		return -1;
+	}
+	if (!take_fds(&mh, fds, nfds) || (mh.msg_flags & MSG_CTRUNC)) {
+		vlog(LOG_WARN, "vhost-user message carries more than %d fds",
+		     VU_MAX_FDS);
+		close_all(fds, nfds);
+		return -1;
+	}
+	for (got = (size_t)n; got < VU_HDR_SIZE; got += (size_t)n) {
+		n = recv(fd, (char *)m + got, VU_HDR_SIZE - got, 0);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			vlog(LOG_WARN, "vhost-user message header truncated");
+			close_all(fds, nfds);
+			return -1;
+		}
+	}
+	if (m->size > VU_MAX_PAYLOAD) {
+		vlog(LOG_WARN, "vhost-user request %u: payload of %u bytes is "
+		     "larger than any request has", m->request, m->size);
+		close_all(fds, nfds);
+		return -1;
+	}
+	for (got = 0; got < m->size; got += (size_t)n) {
+		n = recv(fd, m->payload + got, m->size - got, 0);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			vlog(LOG_WARN, "vhost-user request %u: payload truncated "
+			     "(%zu of %u bytes)", m->request, got, m->size);
+			close_all(fds, nfds);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+int vu_send_reply(int fd, uint32_t request, const void *payload, uint32_t size)
+{
+	struct vu_msg m;
+	size_t len = VU_HDR_SIZE + size, off = 0;
+
+	if (size > VU_MAX_PAYLOAD)
+		return -1;
+	m.request = request;
+	m.flags = VU_VERSION | VU_FLAG_REPLY;
+	m.size = size;
+	memcpy(m.payload, payload, size);
+	while (off < len) {
+		ssize_t n = send(fd, (char *)&m + off, len - off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			vlog(LOG_WARN, "vhost-user reply to request %u: %s", request,
+			     n < 0 ? strerror(errno) : "short send");
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	vc_wipe(&m, len);
+	return 0;
+}
