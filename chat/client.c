@@ -200,7 +200,10 @@ int client_run(const struct chat_opts *o)
 		notice("connected to %s, handshaking", o->host);
 	rc = run(&cl);
 	fflush(stdout);
-	session_close(&cl.s, rc != 0);
+	/* What is queued may tell the server why we leave (our key
+	 * confirmation after a failed handshake). */
+	conn_flush(&cl.s.conn);
+	session_close(&cl.s, 0);
 	linein_free(&cl.in);
 	return rc;
 }

@@ -1,0 +1,16 @@
+PROGS += $(B)/tests/chat-relay $(B)/tests/chat-proto
+FUZZERS += $(B)/tests/fuzz-chat-frame
+
+$(B)/tests/chat-relay: $(B)/tests/chat/relay.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/tests/chat-proto: $(B)/tests/chat/proto-test.o $(B)/chat/proto.o \
+		$(B)/chat/lines.o $(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/fuzz-chat-frame: $(B)/tests/chat/fuzz-frame.o $(B)/chat/proto.o \
+		$(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)

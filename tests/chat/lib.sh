@@ -1,0 +1,106 @@
+# Shared helpers for the chat scenario tests (sourced, not run).
+# Every process is started under timeout(1) and every wait is bounded.
+set -u
+CHAT="$B/vcrypto-chat"
+RELAY="$B/tests/chat-relay"
+T="$TEST_TMP"
+PIDS=()
+HELD_FDS=()	# FIFO write ends held by the test: children must not inherit them
+
+# run_clean CMD...: exec CMD without the test's held FIFO ends, so that
+# closing one in the test really is EOF for its reader.
+run_clean() {
+	local fd
+	for fd in "${HELD_FDS[@]}"; do
+		eval "exec $fd>&-"
+	done
+	exec "$@"
+}
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+need_built() {
+	local f
+	for f in "$@"; do
+		[ -x "$f" ] || { echo "$f is not built (make san)"; exit 77; }
+	done
+}
+
+# wait_for FILE EXTENDED-REGEX [COUNT] [SECONDS]: until FILE has COUNT
+# matching lines (polls the file; bounded).
+wait_for() {
+	local f=$1 re=$2 count=${3:-1} secs=${4:-30} n
+	local end=$((SECONDS + secs))
+	while :; do
+		n=$(LC_ALL=C grep -Eac -- "$re" "$f" 2>/dev/null)
+		[ "${n:-0}" -ge "$count" ] && return 0
+		[ $SECONDS -ge $end ] && {
+			echo "timed out waiting for $count x '$re' in $f (have ${n:-0})" >&2
+			return 1
+		}
+		sleep 0.02
+	done
+}
+
+# wait_exit PID [SECONDS]: wait for a background process; its status in RC.
+wait_exit() {
+	local pid=$1 secs=${2:-30} end=$((SECONDS + ${2:-30}))
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $SECONDS -ge $end ] && { echo "pid $pid still running after ${secs}s" >&2; kill "$pid"; break; }
+		sleep 0.02
+	done
+	wait "$pid"
+	RC=$?
+}
+
+# start_server NAME [ARGS...]: a server on an ephemeral port, stdin held
+# open on a FIFO; sets PORT, SERVER_PID and the fd SERVER_IN.
+start_server() {
+	local name=$1
+	shift
+	mkfifo "$T/$name.in"
+	(run_clean timeout 300 "$CHAT" server -p 0 "$@" <"$T/$name.in" \
+		>"$T/$name.out" 2>"$T/$name.err") &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	exec {SERVER_IN}>"$T/$name.in"
+	HELD_FDS+=("$SERVER_IN")
+	wait_for "$T/$name.err" 'listening on ' 1 30 || fail "server $name did not start"
+	PORT=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$T/$name.err")
+	[ -n "$PORT" ] || fail "no port in $T/$name.err"
+}
+
+# start_client NAME KEYFILE HOST PORT: a client whose stdin is a FIFO kept
+# open on the fd named CIN_NAME; its pid in CPID_NAME.
+start_client() {
+	local name=$1 key=$2 host=$3 port=$4 fd
+	mkfifo "$T/$name.in"
+	(run_clean timeout 300 "$CHAT" client -k "$key" "$host" "$port" \
+		<"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err") &
+	PIDS+=("$!")
+	printf -v "CPID_$name" %s "$!"
+	exec {fd}>"$T/$name.in"
+	HELD_FDS+=("$fd")
+	printf -v "CIN_$name" %s "$fd"
+}
+
+# Lines from sender PREFIX (e.g. "#1" or "server") in a client's output.
+from() {
+	LC_ALL=C sed -n "s/^\[$1\] //p" "$2"
+}
