@@ -17,12 +17,19 @@ run_clean() {
 	exec "$@"
 }
 
+# On exit: stop what is left, and fail on any sanitizer report.
 cleanup() {
-	local p
+	local rc=$? p
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	if grep -lE 'runtime error|Sanitizer' "$T"/*.err 2>/dev/null; then
+		grep -hE -A5 'runtime error|Sanitizer' "$T"/*.err | head -40
+		echo "FAIL: sanitizer reports in the files above" >&2
+		exit 1
+	fi
+	exit $rc
 }
 trap cleanup EXIT
 

@@ -135,6 +135,8 @@ static int framed(struct dir *d, const uint8_t *buf, size_t n)
 		if (write_all(d->to, buf, skip) != 0)
 			return -1;
 	}
+	if (skip == n)
+		return 0;
 	if (d->acc_cap - d->acc_len < n - skip) {
 		d->acc_cap = d->acc_len + n - skip + 65536;
 		d->acc = realloc(d->acc, d->acc_cap);
