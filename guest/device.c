@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio device: probe (config read once, virtqueues, the character
+ * device node), remove (fail what is in flight, reset, release), and the
+ * minor table that open() looks devices up in.
+ */
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include <uapi/linux/virtio_ids.h>
+
+#include "vcd.h"
+
+static DEFINE_MUTEX(vcd_minor_lock);
+static struct vcd_device *vcd_minors[VCD_MAX_DEVICES + 1];
+
+struct vcd_device *vcd_device_get(unsigned int minor)
+{
+	struct vcd_device *vd;
+
+	if (minor > VCD_ALIAS_MINOR)
+		return NULL;
+	mutex_lock(&vcd_minor_lock);
+	vd = vcd_minors[minor];
+	if (vd && !READ_ONCE(vd->dead))
+		kref_get(&vd->ref);
+	else
+		vd = NULL;
+	mutex_unlock(&vcd_minor_lock);
+	return vd;
+}
+
+static void vcd_device_release(struct kref *ref)
+{
+	struct vcd_device *vd = container_of(ref, struct vcd_device, ref);
+
+	kfree(vd->dataqs);
+	kfree(vd);
+}
+
+void vcd_device_put(struct vcd_device *vd)
+{
+	kref_put(&vd->ref, vcd_device_release);
+}
+
+static int vcd_read_config(struct vcd_device *vd)
+{
+	struct virtio_device *vdev = vd->vdev;
+	u32 status, nr, lo, hi;
+	u64 max_size;
+
+	virtio_cread_le(vdev, struct virtio_crypto_config, status, &status);
+	virtio_cread_le(vdev, struct virtio_crypto_config, max_dataqueues, &nr);
+	virtio_cread_le(vdev, struct virtio_crypto_config, crypto_services,
+			&vd->services);
+	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_l, &lo);
+	virtio_cread_le(vdev, struct virtio_crypto_config, cipher_algo_h, &hi);
+	virtio_cread_le(vdev, struct virtio_crypto_config, max_cipher_key_len,
+			&vd->max_cipher_key_len);
+	virtio_cread_le(vdev, struct virtio_crypto_config, max_size, &max_size);
+	vd->cipher_mask = (u64)hi << 32 | lo;
+
+	if (!(status & VIRTIO_CRYPTO_S_HW_READY))
+		dev_warn(&vdev->dev, "device not ready (status %#x)\n", status);
+	if (!nr || nr > VCD_MAX_DATAQUEUES) {
+		dev_err(&vdev->dev, "unusable max_dataqueues %u\n", nr);
+		return -EINVAL;
+	}
+	vd->nr_dataqs = nr;
+	/* max_size bounds iv + src + dst of one request. */
+	if (max_size < 3 * VCD_BLOCK) {
+		dev_err(&vdev->dev, "max_size %llu too small\n", max_size);
+		return -EINVAL;
+	}
+	vd->chunk = min_t(u64, VCD_CHUNK_MAX, (max_size - VCD_BLOCK) / 2);
+	vd->chunk = round_down(vd->chunk, VCD_BLOCK);
+	dev_info(&vdev->dev,
+		 "services %#x, ciphers %#llx, %u data queue(s), max key %u, chunk %u, %s\n",
+		 vd->services, vd->cipher_mask, nr, vd->max_cipher_key_len,
+		 vd->chunk, vd->poll ? "polling" : "interrupts");
+	return 0;
+}
+
+static int vcd_find_vqs(struct vcd_device *vd)
+{
+	unsigned int i, n = vd->nr_dataqs + 1;
+	struct virtqueue **vqs;
+	vq_callback_t **cbs;
+	const char **names;
+	int err = -ENOMEM;
+
+	vqs = kcalloc(n, sizeof(*vqs), GFP_KERNEL);
+	cbs = kcalloc(n, sizeof(*cbs), GFP_KERNEL);
+	names = kcalloc(n, sizeof(*names), GFP_KERNEL);
+	if (!vqs || !cbs || !names)
+		goto out;
+	for (i = 0; i < vd->nr_dataqs; i++) {
+		snprintf(vd->dataqs[i].name, sizeof(vd->dataqs[i].name),
+			 "dataq.%u", i);
+		names[i] = vd->dataqs[i].name;
+		cbs[i] = vcd_queue_done;
+	}
+	strscpy(vd->ctrlq.name, "controlq", sizeof(vd->ctrlq.name));
+	names[i] = vd->ctrlq.name;
+	cbs[i] = vcd_queue_done;
+
+	err = virtio_find_vqs(vd->vdev, n, vqs, cbs, names, NULL);
+	if (err)
+		goto out;
+	for (i = 0; i < vd->nr_dataqs; i++) {
+		if (virtqueue_get_vring_size(vqs[i]) < VCD_MAX_SG) {
+			dev_err(&vd->vdev->dev, "%s: %u entries, need %u\n",
+				names[i], virtqueue_get_vring_size(vqs[i]),
+				VCD_MAX_SG);
+			vd->vdev->config->del_vqs(vd->vdev);
+			err = -EINVAL;
+			goto out;
+		}
+		vcd_queue_init(&vd->dataqs[i], vd, vqs[i]);
+	}
+	vcd_queue_init(&vd->ctrlq, vd, vqs[i]);
+	if (vd->poll)
+		for (i = 0; i < n; i++)
+			virtqueue_disable_cb(vqs[i]);
+out:
+	kfree(names);
+	kfree(cbs);
+	kfree(vqs);
+	return err;
+}
+
+static int vcd_register(struct vcd_device *vd)
+{
+	int major = MAJOR(vcd_devt), minor;
+	struct device *dev;
+	int err = -ENOSPC;
+
+	mutex_lock(&vcd_minor_lock);
+	for (minor = 0; minor < VCD_MAX_DEVICES; minor++)
+		if (!vcd_minors[minor])
+			break;
+	if (minor == VCD_MAX_DEVICES)
+		goto err_unlock;
+	vd->minor = minor;
+	vd->alias = minor == 0 && vcd_crypto_alias;
+	vcd_minors[minor] = vd;
+	dev = device_create(vcd_class, &vd->vdev->dev, MKDEV(major, minor), vd,
+			    "cryptodev%d", minor);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto err_minor;
+	}
+	if (vd->alias) {
+		vcd_minors[VCD_ALIAS_MINOR] = vd;
+		dev = device_create(vcd_class, &vd->vdev->dev,
+				    MKDEV(major, VCD_ALIAS_MINOR), vd, "crypto");
+		if (IS_ERR(dev)) {
+			err = PTR_ERR(dev);
+			goto err_alias;
+		}
+	}
+	mutex_unlock(&vcd_minor_lock);
+	return 0;
+
+err_alias:
+	vcd_minors[VCD_ALIAS_MINOR] = NULL;
+	device_destroy(vcd_class, MKDEV(major, minor));
+err_minor:
+	vcd_minors[minor] = NULL;
+err_unlock:
+	mutex_unlock(&vcd_minor_lock);
+	dev_err(&vd->vdev->dev, "cannot register a device node: %d\n", err);
+	return err;
+}
+
+static void vcd_unregister(struct vcd_device *vd)
+{
+	int major = MAJOR(vcd_devt);
+
+	mutex_lock(&vcd_minor_lock);
+	if (vd->alias) {
+		device_destroy(vcd_class, MKDEV(major, VCD_ALIAS_MINOR));
+		vcd_minors[VCD_ALIAS_MINOR] = NULL;
+	}
+	device_destroy(vcd_class, MKDEV(major, vd->minor));
+	vcd_minors[vd->minor] = NULL;
+	mutex_unlock(&vcd_minor_lock);
+}
+
+static int vcd_probe(struct virtio_device *vdev)
+{
+	struct vcd_device *vd;
+	int err;
+
+	vd = kzalloc(sizeof(*vd), GFP_KERNEL);
+	if (!vd)
+		return -ENOMEM;
+	kref_init(&vd->ref);
+	vd->vdev = vdev;
+	vd->poll = vcd_poll;
+	err = vcd_read_config(vd);
+	if (err)
+		goto err_put;
+	vd->dataqs = kcalloc(vd->nr_dataqs, sizeof(*vd->dataqs), GFP_KERNEL);
+	if (!vd->dataqs) {
+		err = -ENOMEM;
+		goto err_put;
+	}
+	err = vcd_find_vqs(vd);
+	if (err)
+		goto err_put;
+	vdev->priv = vd;
+	virtio_device_ready(vdev);
+	err = vcd_register(vd);
+	if (err)
+		goto err_reset;
+	dev_info(&vdev->dev, "/dev/cryptodev%d%s\n", vd->minor,
+		 vd->alias ? " and /dev/crypto" : "");
+	return 0;
+
+err_reset:
+	virtio_reset_device(vdev);
+	vdev->config->del_vqs(vdev);
+err_put:
+	vcd_device_put(vd);
+	return err;
+}
+
+static void vcd_remove(struct virtio_device *vdev)
+{
+	struct vcd_device *vd = vdev->priv;
+	unsigned int i;
+
+	vcd_unregister(vd);
+	for (i = 0; i < vd->nr_dataqs; i++)
+		vcd_queue_kill(&vd->dataqs[i]);
+	vcd_queue_kill(&vd->ctrlq);
+	/* From here the device touches no buffer and no callback runs. */
+	virtio_reset_device(vdev);
+	for (i = 0; i < vd->nr_dataqs; i++)
+		vcd_queue_detach(&vd->dataqs[i]);
+	vcd_queue_detach(&vd->ctrlq);
+	vdev->config->del_vqs(vdev);
+	dev_info(&vdev->dev, "removed /dev/cryptodev%d\n", vd->minor);
+	vcd_device_put(vd);
+}
+
+static const struct virtio_device_id vcd_id_table[] = {
+	{ VIRTIO_ID_CRYPTO, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vcd_id_table);
+
+static struct virtio_driver vcd_driver = {
+	.driver.name = KBUILD_MODNAME,
+	.driver.owner = THIS_MODULE,
+	.id_table = vcd_id_table,
+	.probe = vcd_probe,
+	.remove = vcd_remove,
+};
+
+int vcd_device_init(void)
+{
+	return register_virtio_driver(&vcd_driver);
+}
+
+void vcd_device_exit(void)
+{
+	unregister_virtio_driver(&vcd_driver);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_cryptodev: module parameters, init and exit.
+ */
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/workqueue.h>
+
+#include "vcd.h"
+
+bool vcd_poll;
+module_param_named(poll, vcd_poll, bool, 0444);
+MODULE_PARM_DESC(poll, "Busy-poll the used ring instead of waiting for the interrupt (default 0)");
+
+unsigned int vcd_timeout = 30;
+module_param_named(timeout, vcd_timeout, uint, 0644);
+MODULE_PARM_DESC(timeout, "Seconds to wait for the device before a request fails with ETIMEDOUT (default 30)");
+
+bool vcd_crypto_alias;
+module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);
+MODULE_PARM_DESC(crypto_alias, "Also name the first device /dev/crypto (default 0)");
+
+struct workqueue_struct *vcd_wq;
+struct class *vcd_class;
+dev_t vcd_devt;
+static struct cdev vcd_cdev;
+
+/* Like cryptodev-linux: every user may open it; sessions are per file. */
+static char *vcd_devnode(struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0666;
+	return NULL;
+}
+
+static int __init vcd_init(void)
+{
+	int err;
+
+	vcd_wq = alloc_workqueue(VCD_NAME, 0, 0);
+	if (!vcd_wq)
+		return -ENOMEM;
+	err = alloc_chrdev_region(&vcd_devt, 0, VCD_MAX_DEVICES + 1, VCD_NAME);
+	if (err)
+		goto err_wq;
+	cdev_init(&vcd_cdev, &vcd_fops);
+	vcd_cdev.owner = THIS_MODULE;
+	err = cdev_add(&vcd_cdev, vcd_devt, VCD_MAX_DEVICES + 1);
+	if (err)
+		goto err_region;
+	vcd_class = class_create(THIS_MODULE, VCD_NAME);
+	if (IS_ERR(vcd_class)) {
+		err = PTR_ERR(vcd_class);
+		goto err_cdev;
+	}
+	vcd_class->devnode = vcd_devnode;
+	err = vcd_device_init();
+	if (err)
+		goto err_class;
+	return 0;
+
+err_class:
+	class_destroy(vcd_class);
+err_cdev:
+	cdev_del(&vcd_cdev);
+err_region:
+	unregister_chrdev_region(vcd_devt, VCD_MAX_DEVICES + 1);
+err_wq:
+	destroy_workqueue(vcd_wq);
+	pr_err(VCD_NAME ": init failed: %d\n", err);
+	return err;
+}
+
+static void __exit vcd_exit(void)
+{
+	vcd_device_exit();
+	class_destroy(vcd_class);
+	cdev_del(&vcd_cdev);
+	unregister_chrdev_region(vcd_devt, VCD_MAX_DEVICES + 1);
+	destroy_workqueue(vcd_wq);
+}
+
+module_init(vcd_init);
+module_exit(vcd_exit);
+
+MODULE_DESCRIPTION("cryptodev ioctl ABI (/dev/cryptodevN) over virtio-crypto");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests in virtqueues: submit, complete (callback or polling), wait,
+ * and the hand-over of buffers still owned by a dead device.
+ */
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "vcd.h"
+
+static void vcd_req_free(struct vcd_req *req)
+{
+	if (req->nr_dst)
+		unpin_user_pages_dirty_lock(req->dst_pages, req->nr_dst, true);
+	if (req->nr_src)
+		unpin_user_pages(req->src_pages, req->nr_src);
+	kfree_sensitive(req);
+}
+
+static void vcd_req_free_work(struct work_struct *work)
+{
+	vcd_req_free(container_of(work, struct vcd_req, free_work));
+}
+
+/* Unpinning may sleep: from interrupt context it goes to a worker. */
+static void vcd_req_put_ring(struct vcd_req *req)
+{
+	if (refcount_dec_and_test(&req->ref))
+		queue_work(vcd_wq, &req->free_work);
+}
+
+struct vcd_req *vcd_req_alloc(void)
+{
+	struct vcd_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return NULL;
+	refcount_set(&req->ref, 1);
+	init_completion(&req->done);
+	INIT_LIST_HEAD(&req->node);
+	INIT_WORK(&req->free_work, vcd_req_free_work);
+	return req;
+}
+
+void vcd_req_put(struct vcd_req *req)
+{
+	if (refcount_dec_and_test(&req->ref))
+		vcd_req_free(req);
+}
+
+void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
+		    struct virtqueue *vq)
+{
+	spin_lock_init(&q->lock);
+	q->vq = vq;
+	q->vd = vd;
+	INIT_LIST_HEAD(&q->pending);
+	q->returned = 0;
+	init_waitqueue_head(&q->space);
+}
+
+/* Caller holds q->lock. */
+static void vcd_req_finish(struct vcd_req *req, int result)
+{
+	if (req->finished)
+		return;
+	list_del_init(&req->node);
+	req->finished = true;
+	req->result = result;
+	complete(&req->done);
+}
+
+/* Caller holds q->lock and the device is alive. */
+static bool vcd_queue_collect(struct vcd_queue *q)
+{
+	struct vcd_req *req;
+	unsigned int len;
+	bool any = false;
+
+	while ((req = virtqueue_get_buf(q->vq, &len))) {
+		vcd_req_finish(req, 0);
+		vcd_req_put_ring(req);
+		any = true;
+	}
+	if (any)
+		q->returned++;
+	return any;
+}
+
+/* vq->priv belongs to the transport (virtio_pci: the notify address). */
+static struct vcd_queue *vcd_queue_of(struct virtqueue *vq)
+{
+	struct vcd_device *vd = vq->vdev->priv;
+
+	if (vq->index < vd->nr_dataqs)
+		return &vd->dataqs[vq->index];
+	return &vd->ctrlq;
+}
+
+void vcd_queue_done(struct virtqueue *vq)
+{
+	struct vcd_queue *q = vcd_queue_of(vq);
+	unsigned long flags;
+	bool any = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->vd->dead)
+		any = vcd_queue_collect(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (any)
+		wake_up_all(&q->space);
+}
+
+void vcd_queue_kill(struct vcd_queue *q)
+{
+	struct vcd_req *req, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	WRITE_ONCE(q->vd->dead, true);
+	list_for_each_entry_safe(req, tmp, &q->pending, node)
+		vcd_req_finish(req, -ENODEV);
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
+}
+
+void vcd_queue_detach(struct vcd_queue *q)
+{
+	struct vcd_req *req;
+
+	while ((req = virtqueue_detach_unused_buf(q->vq)))
+		vcd_req_put(req);
+}
+
+static unsigned long vcd_timeout_jiffies(void)
+{
+	return msecs_to_jiffies(max(READ_ONCE(vcd_timeout), 1U) * 1000);
+}
+
+/* Polling one step: collect what the device returned. */
+static void vcd_queue_poll(struct vcd_queue *q)
+{
+	unsigned long flags;
+	bool any = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->vd->dead)
+		any = vcd_queue_collect(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (any)
+		wake_up_all(&q->space);
+}
+
+/* Waits until q has returned a buffer since gen, or the device died. */
+static int vcd_queue_wait_space(struct vcd_queue *q, unsigned long gen,
+				unsigned long deadline, bool killable)
+{
+	long left = (long)(deadline - jiffies);
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	if (killable && fatal_signal_pending(current))
+		return -EINTR;
+	if (q->vd->poll) {
+		vcd_queue_poll(q);
+		cond_resched();
+		return 0;
+	}
+	if (killable)
+		left = wait_event_killable_timeout(q->space,
+				READ_ONCE(q->returned) != gen ||
+				READ_ONCE(q->vd->dead), left);
+	else
+		left = wait_event_timeout(q->space,
+				READ_ONCE(q->returned) != gen ||
+				READ_ONCE(q->vd->dead), left);
+	if (left < 0)
+		return -EINTR;
+	return 0;
+}
+
+int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
+		   struct scatterlist *sgs[], unsigned int out,
+		   unsigned int in, bool killable)
+{
+	unsigned long deadline = jiffies + vcd_timeout_jiffies();
+	unsigned long flags, gen;
+	int err;
+
+	req->q = q;
+	for (;;) {
+		spin_lock_irqsave(&q->lock, flags);
+		if (q->vd->dead) {
+			spin_unlock_irqrestore(&q->lock, flags);
+			return -ENODEV;
+		}
+		err = virtqueue_add_sgs(q->vq, sgs, out, in, req, GFP_ATOMIC);
+		if (!err) {
+			refcount_inc(&req->ref);
+			list_add_tail(&req->node, &q->pending);
+			virtqueue_kick(q->vq);
+			spin_unlock_irqrestore(&q->lock, flags);
+			return 0;
+		}
+		gen = q->returned;
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (err != -ENOSPC)
+			return -EIO;
+		err = vcd_queue_wait_space(q, gen, deadline, killable);
+		if (err)
+			return err;
+	}
+}
+
+static int vcd_req_poll(struct vcd_req *req, bool killable)
+{
+	unsigned long deadline = jiffies + vcd_timeout_jiffies();
+
+	for (;;) {
+		vcd_queue_poll(req->q);
+		if (READ_ONCE(req->finished))
+			return 0;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		if (killable && fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		cpu_relax();
+	}
+}
+
+int vcd_req_wait(struct vcd_req *req, bool killable)
+{
+	struct vcd_queue *q = req->q;
+	unsigned long flags;
+	long left;
+	int err;
+
+	if (q->vd->poll) {
+		err = vcd_req_poll(req, killable);
+	} else {
+		if (killable)
+			left = wait_for_completion_killable_timeout(&req->done,
+					vcd_timeout_jiffies());
+		else
+			left = wait_for_completion_timeout(&req->done,
+					vcd_timeout_jiffies());
+		err = left < 0 ? -EINTR : left == 0 ? -ETIMEDOUT : 0;
+	}
+	/* The answer may have come just as the wait ended: it wins. */
+	spin_lock_irqsave(&q->lock, flags);
+	if (req->finished)
+		err = req->result;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (err == -ETIMEDOUT)
+		pr_warn_ratelimited(VCD_NAME ": request timed out after %u s; the device keeps its buffers until it answers or is reset\n",
+				    max(READ_ONCE(vcd_timeout), 1U));
+	return err;
+}
+
+int vcd_status_errno(u32 status)
+{
+	switch (status) {
+	case VIRTIO_CRYPTO_OK:
+		return 0;
+	case VIRTIO_CRYPTO_BADMSG:
+		return -EBADMSG;
+	case VIRTIO_CRYPTO_NOTSUPP:
+		return -EOPNOTSUPP;
+	case VIRTIO_CRYPTO_INVSESS:
+		return -EINVAL;
+	case VIRTIO_CRYPTO_NOSPC:
+		return -ENOSPC;
+	case VIRTIO_CRYPTO_KEY_REJECTED:
+		return -EKEYREJECTED;
+	default:
+		return -EIO;
+	}
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio_cryptodev: the cryptodev ioctl ABI (/dev/cryptodevN) over the
+ * standard virtio-crypto device. Shared structures of the module.
+ */
+#ifndef VCD_H
+#define VCD_H
+
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <uapi/linux/virtio_crypto.h>
+#include <vcrypto/cryptodev.h>
+
+#define VCD_NAME		"virtio_cryptodev"
+#define VCD_MAX_DEVICES		64
+/* The minor after the last device's: /dev/crypto, an alias of device 0. */
+#define VCD_ALIAS_MINOR		VCD_MAX_DEVICES
+#define VCD_MAX_DATAQUEUES	256
+#define VCD_BLOCK		16
+/* A request is split into chunks of at most this many bytes. */
+#define VCD_CHUNK_MAX		(64 * 1024)
+#define VCD_CHUNK_PAGES		(VCD_CHUNK_MAX / PAGE_SIZE + 1)
+/* header, iv, src pages, dst pages, status */
+#define VCD_MAX_SG		(3 + 2 * (unsigned int)VCD_CHUNK_PAGES)
+/* The largest CIOCCRYPT length accepted. */
+#define VCD_MAX_LEN		(64U << 20)
+#define VCD_MAX_SESSIONS	4096
+
+extern bool vcd_poll;
+extern unsigned int vcd_timeout;
+extern bool vcd_crypto_alias;
+extern struct workqueue_struct *vcd_wq;
+extern struct class *vcd_class;
+extern dev_t vcd_devt;
+
+struct vcd_device;
+
+struct vcd_queue {
+	char name[16];
+	spinlock_t lock;		/* around add/kick/get_buf and pending */
+	struct virtqueue *vq;		/* dangling once the device is dead */
+	struct vcd_device *vd;
+	struct list_head pending;	/* requests in the ring, unfinished */
+	unsigned long returned;		/* buffers returned; space waiters */
+	wait_queue_head_t space;
+};
+
+struct vcd_device {
+	struct kref ref;		/* the virtio device's, open files' */
+	struct virtio_device *vdev;
+	bool dead;			/* written under every queue lock */
+	bool poll;
+	int minor;
+	bool alias;			/* also /dev/crypto */
+	unsigned int nr_dataqs;
+	struct vcd_queue *dataqs;
+	struct vcd_queue ctrlq;
+	u32 services;
+	u64 cipher_mask;
+	u32 max_cipher_key_len;
+	u32 chunk;			/* bytes per data request, max */
+};
+
+/*
+ * One request in a virtqueue. Two references: the waiter's and, while the
+ * device owns the buffers, the ring's. The last one frees it, so a waiter
+ * that gave up never lets the device write into freed memory, and pinned
+ * pages stay pinned until the device has returned them.
+ */
+struct vcd_req {
+	refcount_t ref;
+	struct completion done;
+	struct list_head node;		/* on queue->pending */
+	struct vcd_queue *q;
+	bool finished;			/* under q->lock */
+	int result;			/* 0: answered, -ENODEV: device gone */
+	struct work_struct free_work;
+	union {
+		struct {
+			struct virtio_crypto_op_ctrl_req hdr;
+			u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
+			union {
+				struct virtio_crypto_session_input create;
+				struct virtio_crypto_inhdr destroy;
+			} in;
+		} ctrl;
+		struct {
+			struct virtio_crypto_op_data_req hdr;
+			u8 iv[VCD_BLOCK];
+			struct virtio_crypto_inhdr in;
+		} data;
+	};
+	int nr_src;			/* pinned, read only */
+	int nr_dst;			/* pinned for writing */
+	struct page *src_pages[VCD_CHUNK_PAGES];
+	struct page *dst_pages[VCD_CHUNK_PAGES];
+	struct scatterlist sg_hdr;
+	struct scatterlist sg_iv;
+	struct scatterlist sg_in;
+	struct scatterlist sg_src[VCD_CHUNK_PAGES];
+	struct scatterlist sg_dst[VCD_CHUNK_PAGES];
+};
+
+struct vcd_session {
+	struct kref ref;		/* the open file's table, users */
+	struct vcd_device *vd;
+	u32 id;
+	u32 cipher;			/* cryptodev algorithm */
+	u32 algo;			/* virtio algorithm */
+	u32 keylen;
+	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
+	struct mutex lock;		/* device sessions and iv */
+	bool live[2];			/* a device session per direction */
+	u64 dev_id[2];
+	u8 iv[VCD_BLOCK];		/* used when a request has no iv */
+};
+
+/* One open file (shared by CRIOGET and fork). */
+struct vcd_file {
+	struct vcd_device *vd;
+	struct xarray sessions;
+	atomic_t nr_sessions;
+};
+
+/* device.c */
+/* Returns the device with that minor, referenced, or NULL. */
+struct vcd_device *vcd_device_get(unsigned int minor);
+/* Drops a reference taken by vcd_device_get() or probe. */
+void vcd_device_put(struct vcd_device *vd);
+/* Registers the virtio driver; 0 or a negative errno. */
+int vcd_device_init(void);
+/* Unregisters the virtio driver (removes every device). */
+void vcd_device_exit(void);
+
+/* queue.c */
+/* Sets up an empty queue of vd over vq. */
+void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
+		    struct virtqueue *vq);
+/* The virtqueue callback: finishes every returned request. */
+void vcd_queue_done(struct virtqueue *vq);
+/*
+ * Marks the device dead and fails every pending request of q with -ENODEV;
+ * from then on nothing touches q->vq. The ring keeps its references.
+ */
+void vcd_queue_kill(struct vcd_queue *q);
+/* After the device is reset: drops the ring's references to its buffers. */
+void vcd_queue_detach(struct vcd_queue *q);
+/* A zeroed request with the waiter's reference, or NULL. */
+struct vcd_req *vcd_req_alloc(void);
+/* Drops the waiter's reference (process context). */
+void vcd_req_put(struct vcd_req *req);
+/*
+ * Adds req's buffers (out readable lists, then in writable lists) to q and
+ * notifies the device, waiting for ring space if needed. 0, -ENODEV,
+ * -ETIMEDOUT, -EINTR (killable only), -EIO.
+ */
+int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
+		   struct scatterlist *sgs[], unsigned int out,
+		   unsigned int in, bool killable);
+/*
+ * Waits for the device to return req (bounded by the timeout parameter).
+ * 0 when it did, -ENODEV, -ETIMEDOUT, -EINTR (killable only).
+ */
+int vcd_req_wait(struct vcd_req *req, bool killable);
+/* The errno of a virtio-crypto status. */
+int vcd_status_errno(u32 status);
+
+/* session.c */
+/* Validates sop, creates a session of f and sets sop->ses; 0 or errno. */
+int vcd_session_create(struct vcd_file *f, struct session_op *sop);
+/* Frees session id of f: 0, or -ENOENT when f has none. */
+int vcd_session_free(struct vcd_file *f, u32 id);
+/* Frees every session of f. */
+void vcd_session_free_all(struct vcd_file *f);
+/* Session id of f, referenced, or NULL. */
+struct vcd_session *vcd_session_get(struct vcd_file *f, u32 id);
+/* Drops a reference from vcd_session_get(). */
+void vcd_session_put(struct vcd_session *s);
+/* Device session of s for one direction, created on first use; 0 or errno. */
+int vcd_session_device_id(struct vcd_session *s, bool encrypt, u64 *id);
+/* Block size of the session's cipher (1 for stream modes). */
+unsigned int vcd_session_block(const struct vcd_session *s);
+/* IV length of the session's cipher (0 for ECB). */
+unsigned int vcd_session_ivlen(const struct vcd_session *s);
+/* Fills the algorithm names of s (CIOCGSESSINFO). */
+void vcd_session_info(const struct vcd_session *s, struct session_info_op *si);
+
+/* crypt.c */
+/* Runs one CIOCCRYPT operation; 0 or errno. */
+int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
+
+/* ioctl.c */
+extern const struct file_operations vcd_fops;
+
+#endif /* VCD_H */

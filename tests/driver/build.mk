@@ -1,0 +1,6 @@
+# Guest programs of the driver suite (static copies run in the guest).
+PROGS += $(B)/tests/driver-check
+
+$(B)/tests/driver-check: $(B)/tests/driver/driver-check.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
