@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -510,6 +511,115 @@ static int cmd_hold(int argc, char **argv)
 	return check_exit("driver-check hold");
 }
 
+static int set_timeout(const char *seconds)
+{
+	FILE *f = fopen("/sys/module/virtio_cryptodev/parameters/timeout", "w");
+	int ok = f && fputs(seconds, f) >= 0;
+
+	if (f && fclose(f))
+		ok = 0;
+	return CHECK(ok, "setting the timeout parameter: %s", strerror(errno));
+}
+
+/* True once pid sleeps in the driver's wait for the device. */
+static int waiting_in_driver(pid_t pid)
+{
+	char path[64], wchan[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(wchan, sizeof(wchan), f))
+		wchan[0] = 0;
+	fclose(f);
+	return strstr(wchan, "vcd_req_wait") != NULL;
+}
+
+/*
+ * A backend that stops answering (the host stops it after "stall ready"):
+ * requests fail with ETIMEDOUT instead of hanging; a waiter is killable;
+ * once the backend resumes ("resume" line), the abandoned requests come
+ * back harmlessly and new ones work.
+ */
+static int cmd_stall(void)
+{
+	uint64_t rng = 11;
+	unsigned char key[16];
+	struct op_bufs b;
+	struct op o = { .key = key, .keylen = 16, .len = 4096 };
+	unsigned long before = 0, i;
+	int fd, res, pipefd[2], status;
+	pid_t pid;
+	char c;
+
+	fd = dev_open();
+	if (fd < 0)
+		return 1;
+	rng_fill(&rng, key, sizeof(key));
+	o.ses = dev_session(fd, key, 16);
+	if (!CHECK(o.ses, "CIOCGSESSION: %s", strerror(errno)))
+		return check_exit("driver-check stall");
+	bufs_init(&b, 65536);
+	/* Both device sessions now: the control queue would block QEMU. */
+	for (o.enc = 0; o.enc < 2; o.enc++)
+		CHECK(op_run(fd, &b, &o, &rng) == 0, "operation before the stall");
+	printf("stall ready\n");
+	fflush(stdout);
+	for (;;) {
+		o.enc = rng_next(&rng) & 1;
+		res = op_run(fd, &b, &o, &rng);
+		if (res == ETIMEDOUT)
+			break;
+		if (!CHECK(res == 0, "operation while the backend runs")) {
+			op_describe(&o, res);
+			return check_exit("driver-check stall");
+		}
+		before++;
+	}
+	printf("timed out after %lu operations\n", before);
+
+	/* With an hour's timeout only the kill can end this waiter. */
+	set_timeout("3600");
+	if (!CHECK(pipe(pipefd) == 0, "pipe"))
+		return check_exit("driver-check stall");
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(2);
+		op_run(fd, &b, &o, &rng);
+		_exit(3);
+	}
+	close(pipefd[1]);
+	CHECK(read(pipefd[0], &c, 1) == 1, "child started");
+	while (!waiting_in_driver(pid))
+		usleep(1000);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGKILL, "waiter killed while the device holds its request");
+	printf("waiter killed\n");
+
+	printf("resume\n");
+	fflush(stdout);
+	for (i = 0; i < 20; i++) {
+		o.enc = rng_next(&rng) & 1;
+		o.in_place = i & 1;
+		o.len = BLOCK * (1 + rng_next(&rng) % 4096);
+		o.src_off = rng_next(&rng) % 4096;
+		res = op_run(fd, &b, &o, &rng);
+		if (!CHECK(res == 0, "operation after the resume"))
+			op_describe(&o, res);
+	}
+	set_timeout("30");
+	CHECK(ioctl(fd, CIOCFSESSION, &o.ses) == 0, "CIOCFSESSION: %s",
+	      strerror(errno));
+	CHECK(close(fd) == 0, "close");
+	bufs_free(&b);
+	return check_exit("driver-check stall");
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to,
@@ -520,6 +630,7 @@ static void usage(FILE *to)
 		"  procs P N          P forked processes sharing one session\n"
 		"  hold READY GO      keep a session open between two fifo lines\n"
 		"  unplug [T]         T threads until the device is removed\n"
+		"  stall              ETIMEDOUT and kill while the host stops the backend\n"
 		"  --device PATH      default /dev/cryptodev0\n"
 		"Exit: 0 all checks passed, 1 a check failed, 2 usage.\n");
 }
@@ -566,6 +677,8 @@ int main(int argc, char **argv)
 		rc = cmd_hold(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "unplug"))
 		rc = cmd_unplug(argc - 1, argv + 1);
+	else if (!strcmp(argv[0], "stall"))
+		rc = cmd_stall();
 	if (rc == 2)
 		usage(stderr);
 	return rc;
