@@ -1,0 +1,140 @@
+/*
+ * cdev-abi: the cryptodev ABI of /dev/cryptodevN checked from user space,
+ * with OpenSSL as the oracle. One line per check; exit 0 when all pass.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cdev.h"
+#include "tests.h"
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+	bool by_default;
+	const char *what;
+} tests[] = {
+	{ "nist", test_nist, true, "NIST SP 800-38A AES-CBC vectors" },
+	{ "sessinfo", test_sessinfo, true, "CIOCGSESSINFO" },
+	{ "crioget", test_crioget, true, "CRIOGET" },
+	{ "write-iv", test_write_iv, true, "COP_FLAG_WRITE_IV" },
+	{ "errors", test_errors, true, "error paths and their errno values" },
+	{ "roundtrip", test_roundtrip, true, "round trips vs OpenSSL, 16 B..1 MiB" },
+	{ "sessions", test_sessions, true, "256 sessions on one descriptor" },
+	{ "private", test_private, true, "sessions private to their descriptor" },
+	{ "fork", test_fork, true, "a child uses its parent's sessions" },
+	{ "threads", test_threads, true, "8 threads of verified operations" },
+	{ "open-close", test_open_close, true, "thousands of open/close cycles" },
+	{ "stress", test_stress, true, "mixed sizes from several threads" },
+	{ "unload", test_unload, false, "module unload with a file open (destructive)" },
+	{ "unplug", test_unplug, false, "ops until the host hot-unplugs the device" },
+};
+#define NTESTS (sizeof(tests) / sizeof(tests[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: cdev-abi [--device PATH] [--seed N] [--module KO] [TEST...]\n"
+		"Checks the cryptodev ABI of a device node against OpenSSL.\n"
+		"  -d, --device PATH  node to test (default /dev/cryptodev0)\n"
+		"  -s, --seed N       PRNG seed (default: random, printed)\n"
+		"  -m, --module KO    module file that 'unload' loads again afterwards\n"
+		"  -x, --exitfirst    stop after the first test with a failure\n"
+		"  -l, --list         list the tests\n"
+		"Without TEST, runs every test marked '*' in --list.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "module", required_argument, NULL, 'm' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "exitfirst", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool chosen[NTESTS] = { false }, seeded = false, exitfirst = false;
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:s:m:lxh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			cdev_path = optarg;
+			break;
+		case 's':
+			rng_base_seed = strtoull(optarg, &end, 0);
+			if (*end || !*optarg) {
+				fprintf(stderr, "cdev-abi: bad seed '%s'\n", optarg);
+				return 2;
+			}
+			seeded = true;
+			break;
+		case 'm':
+			module_file = optarg;
+			break;
+		case 'l':
+			for (size_t i = 0; i < NTESTS; i++)
+				printf("%c %-10s %s\n", tests[i].by_default ? '*' : ' ',
+				       tests[i].name, tests[i].what);
+			return 0;
+		case 'x':
+			exitfirst = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			puts("cdev-abi 1");
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (int a = optind; a < argc; a++) {
+		size_t i;
+
+		for (i = 0; i < NTESTS && strcmp(argv[a], tests[i].name); i++)
+			;
+		if (i == NTESTS) {
+			fprintf(stderr, "cdev-abi: unknown test '%s' (see --list)\n", argv[a]);
+			return 2;
+		}
+		chosen[i] = true;
+	}
+	if (optind == argc)
+		for (size_t i = 0; i < NTESTS; i++)
+			chosen[i] = tests[i].by_default;
+	if (!seeded && getrandom(&rng_base_seed, sizeof(rng_base_seed), 0) !=
+	    sizeof(rng_base_seed)) {
+		perror("cdev-abi: getrandom");
+		return 1;
+	}
+	printf("cdev-abi: device %s, seed %llu\n", cdev_path,
+	       (unsigned long long)rng_base_seed);
+	for (size_t i = 0; i < NTESTS; i++) {
+		if (!chosen[i])
+			continue;
+		rng_seed(rng_base_seed + i);
+		printf("== %s: %s\n", tests[i].name, tests[i].what);
+		fflush(stdout);
+		tests[i].run();
+		if (exitfirst && report_failures()) {
+			printf("cdev-abi: stopping after '%s' (--exitfirst)\n", tests[i].name);
+			break;
+		}
+	}
+	if (report_failures()) {
+		printf("cdev-abi: %u check(s) FAILED (seed %llu)\n", report_failures(),
+		       (unsigned long long)rng_base_seed);
+		return 1;
+	}
+	printf("cdev-abi: all checks passed\n");
+	return 0;
+}

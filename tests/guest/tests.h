@@ -1,0 +1,40 @@
+/*
+ * The checks of cdev-abi, one function per group; each reports every check
+ * it makes through report() and returns nothing (failures are counted).
+ */
+#ifndef VCRYPTO_TESTS_GUEST_TESTS_H
+#define VCRYPTO_TESTS_GUEST_TESTS_H
+
+/* known.c: NIST SP 800-38A CBC vectors, encrypt and decrypt, whole and chained. */
+void test_nist(void);
+/* known.c: CIOCGSESSINFO names and flags. */
+void test_sessinfo(void);
+/* known.c: CRIOGET gives a descriptor sharing the open file. */
+void test_crioget(void);
+/* known.c: COP_FLAG_WRITE_IV returns the chaining IV in both directions. */
+void test_write_iv(void);
+/* data.c: round trips against OpenSSL, 16 B to 1 MiB, any placement. */
+void test_roundtrip(void);
+/* data.c: mixed sizes and placements from several threads. */
+void test_stress(void);
+/* errors.c: every error path answers with the right errno. */
+void test_errors(void);
+/* sessions.c: 256 sessions on one descriptor, each verified. */
+void test_sessions(void);
+/* sessions.c: a session belongs to its open file only. */
+void test_private(void);
+/* sessions.c: a forked child uses its parent's sessions. */
+void test_fork(void);
+/* sessions.c: 8 threads, hundreds of verified operations each. */
+void test_threads(void);
+/* sessions.c: thousands of open/close cycles, with and without sessions. */
+void test_open_close(void);
+/* The module file test_unload loads again afterwards (NULL: no reload). */
+extern const char *module_file;
+
+/* removal.c: unloading the module with a file open fails or is safe. */
+void test_unload(void);
+/* removal.c: hot-unplug under load gives errors, never a hang. */
+void test_unplug(void);
+
+#endif
