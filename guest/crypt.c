@@ -203,7 +203,8 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 		if (copy_from_user(c.iv, cop->iv, c.ivlen))
 			return -EFAULT;
 	} else if (c.ivlen) {
-		mutex_lock(&s->lock);
+		if (mutex_lock_killable(&s->lock))
+			return -EINTR;
 		memcpy(c.iv, s->iv, c.ivlen);
 		mutex_unlock(&s->lock);
 	}
@@ -220,7 +221,8 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 
 	if (!c.ivlen)
 		return 0;
-	mutex_lock(&s->lock);
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
 	memcpy(s->iv, c.iv, c.ivlen);
 	mutex_unlock(&s->lock);
 	if ((cop->flags & COP_FLAG_WRITE_IV) && cop->iv &&

@@ -16,7 +16,7 @@ MODULE_PARM_DESC(poll, "Busy-poll the used ring instead of waiting for the inter
 
 unsigned int vcd_timeout = 30;
 module_param_named(timeout, vcd_timeout, uint, 0644);
-MODULE_PARM_DESC(timeout, "Seconds to wait for the device before a request fails with ETIMEDOUT (default 30)");
+MODULE_PARM_DESC(timeout, "Seconds to wait for the device before a request fails with ETIMEDOUT (default 30; session requests wait at most 60)");
 
 bool vcd_crypto_alias;
 module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);

@@ -134,9 +134,20 @@ void vcd_queue_detach(struct vcd_queue *q)
 		vcd_req_put(req);
 }
 
-static unsigned long vcd_timeout_jiffies(void)
+/* Plain uninterruptible sleeps stay under the hung-task detector's 120 s. */
+#define VCD_UNINTERRUPTIBLE_MAX	60U
+#define VCD_TIMEOUT_MAX		(24U * 3600)
+
+static unsigned int vcd_timeout_seconds(bool killable)
 {
-	return msecs_to_jiffies(max(READ_ONCE(vcd_timeout), 1U) * 1000);
+	unsigned int t = clamp(READ_ONCE(vcd_timeout), 1U, VCD_TIMEOUT_MAX);
+
+	return killable ? t : min(t, VCD_UNINTERRUPTIBLE_MAX);
+}
+
+static unsigned long vcd_timeout_jiffies(bool killable)
+{
+	return msecs_to_jiffies(vcd_timeout_seconds(killable) * 1000);
 }
 
 /* Polling one step: collect what the device returned. */
@@ -185,7 +196,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 		   struct scatterlist *sgs[], unsigned int out,
 		   unsigned int in, bool killable)
 {
-	unsigned long deadline = jiffies + vcd_timeout_jiffies();
+	unsigned long deadline = jiffies + vcd_timeout_jiffies(killable);
 	unsigned long flags, gen;
 	int err;
 
@@ -216,7 +227,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 
 static int vcd_req_poll(struct vcd_req *req, bool killable)
 {
-	unsigned long deadline = jiffies + vcd_timeout_jiffies();
+	unsigned long deadline = jiffies + vcd_timeout_jiffies(killable);
 
 	for (;;) {
 		vcd_queue_poll(req->q);
@@ -243,10 +254,10 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 	} else {
 		if (killable)
 			left = wait_for_completion_killable_timeout(&req->done,
-					vcd_timeout_jiffies());
+					vcd_timeout_jiffies(true));
 		else
 			left = wait_for_completion_timeout(&req->done,
-					vcd_timeout_jiffies());
+					vcd_timeout_jiffies(false));
 		err = left < 0 ? -EINTR : left == 0 ? -ETIMEDOUT : 0;
 	}
 	/* The answer may have come just as the wait ended: it wins. */
@@ -256,7 +267,7 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (err == -ETIMEDOUT)
 		pr_warn_ratelimited(VCD_NAME ": request timed out after %u s; the device keeps its buffers until it answers or is reset\n",
-				    max(READ_ONCE(vcd_timeout), 1U));
+				    vcd_timeout_seconds(killable));
 	return err;
 }
 

@@ -153,7 +153,8 @@ int vcd_session_device_id(struct vcd_session *s, bool encrypt, u64 *id)
 {
 	int err = 0;
 
-	mutex_lock(&s->lock);
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
 	if (!s->live[encrypt]) {
 		err = vcd_device_session_create(s, encrypt,
 						&s->dev_id[encrypt]);
