@@ -537,9 +537,56 @@ static int waiting_in_driver(pid_t pid)
 	return strstr(wchan, "vcd_req_wait") != NULL;
 }
 
+struct filler {
+	pthread_t tid;
+	int fd;
+	uint32_t ses;
+	int res;
+	unsigned char buf[BLOCK], iv[BLOCK];
+};
+
+static void *filler_run(void *arg)
+{
+	struct filler *f = arg;
+
+	f->res = dev_crypt(f->fd, f->ses, 1, f->buf, f->buf, BLOCK, f->iv, 0);
+	return NULL;
+}
+
+/* More requests than the ring has room for, none answered. */
+static void fill_ring(int fd, uint32_t ses, int n)
+{
+	struct filler *f = calloc((size_t)n, sizeof(*f));
+	pthread_attr_t attr;
+	int i, running = 0, timed_out = 0;
+
+	if (!CHECK(f, "calloc"))
+		return;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		f[i].fd = fd;
+		f[i].ses = ses;
+		if (pthread_create(&f[i].tid, &attr, filler_run, &f[i]))
+			break;
+		running++;
+	}
+	for (i = 0; i < running; i++) {
+		pthread_join(f[i].tid, NULL);
+		timed_out += f[i].res == ETIMEDOUT;
+	}
+	CHECK(running == n, "started %d of %d threads", running, n);
+	CHECK(timed_out == running, "%d of %d requests timed out", timed_out,
+	      running);
+	printf("ring overfilled: %d of %d requests timed out\n", timed_out, n);
+	pthread_attr_destroy(&attr);
+	free(f);
+}
+
 /*
  * A backend that stops answering (the host stops it after "stall ready"):
  * requests fail with ETIMEDOUT instead of hanging; a waiter is killable;
+ * more requests than the ring holds wait for room and time out too;
  * once the backend resumes ("resume" line), the abandoned requests come
  * back harmlessly and new ones work.
  */
@@ -600,6 +647,11 @@ static int cmd_stall(void)
 	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
 	      WTERMSIG(status) == SIGKILL, "waiter killed while the device holds its request");
 	printf("waiter killed\n");
+
+	/* The ring holds 1024: the rest wait for room, then time out too. */
+	set_timeout("2");
+	fill_ring(fd, o.ses, 1100);
+	set_timeout("3600");
 
 	printf("resume\n");
 	fflush(stdout);
