@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "memory.h"
@@ -65,6 +66,7 @@ int mem_table_map(struct mem_table *t, const struct mem_region_desc *d,
 	memset(r, 0, sizeof(r));
 	for (i = 0; i < n; i++) {
 		uint64_t len = d[i].size + d[i].mmap_offset;
+		struct stat st;
 		void *p;
 
 		if (d[i].size == 0 || len < d[i].size || len > SIZE_MAX ||
@@ -72,6 +74,15 @@ int mem_table_map(struct mem_table *t, const struct mem_region_desc *d,
 			vlog(LOG_WARN, "memory region %u: bad size %#llx offset %#llx",
 			     i, (unsigned long long)d[i].size,
 			     (unsigned long long)d[i].mmap_offset);
+			ret = -EINVAL;
+			goto fail;
+		}
+		/* Touching a mapping past the end of its file is SIGBUS. */
+		if (fstat(fds[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size < len) {
+			vlog(LOG_WARN, "memory region %u: %#llx bytes past the end "
+			     "of its %#llx-byte file", i, (unsigned long long)len,
+			     (unsigned long long)st.st_size);
 			ret = -EINVAL;
 			goto fail;
 		}

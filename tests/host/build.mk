@@ -1,0 +1,14 @@
+# vcryptod's tests: unit tests over a fake guest, a vhost-user client,
+# libFuzzer targets.
+HOST_TEST_CORE := $(filter-out $(B)/host/main.o,$(VCRYPTOD_CORE_OBJS))
+
+PROGS += $(B)/tests/vcryptod-unit
+$(B)/tests/vcryptod-unit: $(B)/tests/host/unit.o $(B)/tests/host/fake_guest.o \
+		$(HOST_TEST_CORE) $(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+PROGS += $(B)/tests/vcryptod-vhost-client
+$(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

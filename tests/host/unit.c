@@ -1,0 +1,1015 @@
+/*
+ * Unit tests of vcryptod's ring walker and request path over a fake guest
+ * memory: NIST SP 800-38A and RFC 4231/2202 vectors through whole requests,
+ * OpenSSL as the oracle for random data, and every malformed case of
+ * security-lessons.md. Each case prints PASS or FAIL; exit 0 only if all pass.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/virtio_crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "fake_guest.h"
+
+#define W VRING_DESC_F_WRITE
+#define N VRING_DESC_F_NEXT
+#define I VRING_DESC_F_INDIRECT
+
+static int failures, cases;
+static const char *current;
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		printf("FAIL %s: line %d: %s: ", current, __LINE__, #cond); \
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		return 1;						\
+	}								\
+} while (0)
+
+static size_t unhex(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; s[0] && s[1]; s += 2) {
+		unsigned int v;
+
+		sscanf(s, "%2x", &v);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* ---- building requests ---- */
+
+struct rq {
+	uint32_t opcode;
+	uint64_t session;
+	uint32_t op_type;
+	uint32_t iv_len, src_len, dst_len;
+	uint32_t cipher_start, len_to_cipher, hash_start, len_to_hash;
+	uint32_t aad_len, hash_len;
+	const uint8_t *iv, *aad, *src;
+	uint32_t iv_bytes, aad_bytes, src_bytes;	/* bytes really present */
+	uint32_t dst_bytes;				/* writable before status */
+	uint32_t split;		/* cut src and dst into pieces of this size */
+	int no_status;		/* leave out the status descriptor */
+};
+
+struct laid {
+	uint64_t dst, status, hdr;
+	uint32_t dst_bytes;
+	uint16_t head;
+	unsigned int ndesc;
+};
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void header(uint8_t *h, const struct rq *r)
+{
+	uint8_t *u = h + 24;
+
+	memset(h, 0, 72);
+	put32(h, r->opcode);
+	put64(h + 8, r->session);
+	put32(u, r->iv_len);
+	put32(u + 4, r->src_len);
+	put32(u + 8, r->dst_len);
+	if (r->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+		put32(u + 12, r->cipher_start);
+		put32(u + 16, r->len_to_cipher);
+		put32(u + 20, r->hash_start);
+		put32(u + 24, r->len_to_hash);
+		put32(u + 28, r->aad_len);
+		put32(u + 32, r->hash_len);
+	}
+	put32(u + 40, r->op_type);
+}
+
+/* Lay r out as a direct chain starting at descriptor 0. */
+static struct laid lay(struct fake_guest *g, const struct rq *r)
+{
+	struct { uint64_t a; uint32_t l; uint16_t f; } d[128];
+	struct laid L = { 0 };
+	unsigned int n = 0, i;
+	uint32_t off, step;
+
+	L.hdr = fg_alloc(g, 72, 0);
+	header(fg_host(g, L.hdr), r);
+	d[n].a = L.hdr; d[n].l = 72; d[n++].f = 0;
+	if (r->iv_bytes) {
+		d[n].a = fg_alloc(g, r->iv_bytes, 0);
+		memcpy(fg_host(g, d[n].a), r->iv, r->iv_bytes);
+		d[n].l = r->iv_bytes; d[n++].f = 0;
+	}
+	if (r->aad_bytes) {
+		d[n].a = fg_alloc(g, r->aad_bytes, 0);
+		memcpy(fg_host(g, d[n].a), r->aad, r->aad_bytes);
+		d[n].l = r->aad_bytes; d[n++].f = 0;
+	}
+	step = r->split ? r->split : 0xffffffffu;
+	if (r->src_bytes) {
+		uint64_t src = fg_alloc(g, r->src_bytes, 0);
+
+		memcpy(fg_host(g, src), r->src, r->src_bytes);
+		for (off = 0; off < r->src_bytes; off += step) {
+			uint32_t l = r->src_bytes - off < step ? r->src_bytes - off : step;
+
+			d[n].a = src + off; d[n].l = l; d[n++].f = 0;
+		}
+	}
+	L.dst_bytes = r->dst_bytes;
+	if (r->dst_bytes) {
+		L.dst = fg_alloc(g, r->dst_bytes, 0xaa);
+		for (off = 0; off < r->dst_bytes; off += step) {
+			uint32_t l = r->dst_bytes - off < step ? r->dst_bytes - off : step;
+
+			d[n].a = L.dst + off; d[n].l = l; d[n++].f = W;
+		}
+	}
+	if (!r->no_status) {
+		L.status = fg_alloc(g, 1, 0xee);
+		d[n].a = L.status; d[n].l = 1; d[n++].f = W;
+	}
+	for (i = 0; i < n; i++)
+		fg_desc(g, i, d[i].a, d[i].l, d[i].f | (i + 1 < n ? N : 0),
+			(uint16_t)(i + 1));
+	L.ndesc = n;
+	L.head = 0;
+	return L;
+}
+
+static uint64_t new_session(struct fake_guest *g, uint32_t alg, const uint8_t *key,
+			    uint32_t keylen, uint8_t dir)
+{
+	struct session_params p = { 0 };
+	uint64_t id = 0;
+
+	p.cipher_alg = alg;
+	p.key_len = keylen;
+	p.key = key;
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	p.direction = dir;
+	if (session_create(&g->st, g->engine, &p, &id, NULL))
+		return 0;
+	return id;
+}
+
+static uint64_t chain_session(struct fake_guest *g, const uint8_t *key,
+			      uint8_t dir, uint8_t order, uint32_t mac,
+			      const uint8_t *akey, uint32_t akeylen, uint32_t hlen)
+{
+	struct session_params p = { 0 };
+	uint64_t id = 0;
+
+	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	p.key_len = 16;
+	p.key = key;
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	p.direction = dir;
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	p.hash_alg = mac;
+	p.auth_key = akey;
+	p.auth_key_len = akeylen;
+	p.hash_result_len = hlen;
+	p.chain_order = order;
+	if (session_create(&g->st, g->engine, &p, &id, NULL))
+		return 0;
+	return id;
+}
+
+/* Serve the request laid out at descriptor 0; check the used element. */
+static int serve(struct fake_guest *g, const struct laid *L, int want_status,
+		 uint32_t want_len)
+{
+	uint32_t id = 0xffff, len = 0xffff;
+	int status = -2;
+
+	fg_post(g, L->head);
+	CHECK(fg_serve(g, &id, &len, &status) == 1, "nothing popped");
+	CHECK(id == L->head, "used id %u, want %u", id, L->head);
+	CHECK(status == want_status, "status %d, want %d", status, want_status);
+	CHECK(len == want_len, "used len %u, want %u", len, want_len);
+	if (want_status >= 0)
+		CHECK(*fg_host(g, L->status) == want_status, "status byte %u",
+		      *fg_host(g, L->status));
+	else if (L->status)
+		CHECK(*fg_host(g, L->status) == 0xee, "status byte written");
+	/* Nothing is popped twice, and the ring is still usable. */
+	CHECK(fg_serve(g, &id, &len, &status) == 0, "ring not empty afterwards");
+	return 0;
+}
+
+/* ---- vectors ---- */
+
+static const char *pt_hex =
+	"6bc1bee22e409f96e93d7e117393172a" "ae2d8a571e03ac9c9eb76fac45af8e51"
+	"30c81c46a35ce411e5fbc1191a0a52ef" "f69f2445df4f9b17ad2b417be66c3710";
+
+static const struct vec {
+	const char *name;
+	uint32_t alg;
+	const char *key, *iv, *ct;
+} vecs[] = {
+	{ "F.1.1 ECB-AES128", VIRTIO_CRYPTO_CIPHER_AES_ECB,
+	  "2b7e151628aed2a6abf7158809cf4f3c", "",
+	  "3ad77bb40d7a3660a89ecaf32466ef97" "f5d3d58503b9699de785895a96fdbaaf"
+	  "43b1cd7f598ece23881b00e3ed030688" "7b0c785e27e8ad3f8223207104725dd4" },
+	{ "F.1.3 ECB-AES192", VIRTIO_CRYPTO_CIPHER_AES_ECB,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", "",
+	  "bd334f1d6e45f25ff712a214571fa5cc" "974104846d0ad3ad7734ecb3ecee4eef"
+	  "ef7afd2270e2e60adce0ba2face6444e" "9a4b41ba738d6c72fb16691603c18e0e" },
+	{ "F.1.5 ECB-AES256", VIRTIO_CRYPTO_CIPHER_AES_ECB,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4", "",
+	  "f3eed1bdb5d2a03c064b5a7e3db181f8" "591ccb10d410ed26dc5ba74a31362870"
+	  "b6ed21b99ca6f4f9f153e7b1beafed1d" "23304b7a39f9f3ff067d8d8f9e24ecc7" },
+	{ "F.2.1 CBC-AES128", VIRTIO_CRYPTO_CIPHER_AES_CBC,
+	  "2b7e151628aed2a6abf7158809cf4f3c", "000102030405060708090a0b0c0d0e0f",
+	  "7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
+	  "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7" },
+	{ "F.2.3 CBC-AES192", VIRTIO_CRYPTO_CIPHER_AES_CBC,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+	  "000102030405060708090a0b0c0d0e0f",
+	  "4f021db243bc633d7178183a9fa071e8" "b4d9ada9ad7dedf4e5e738763f69145a"
+	  "571b242012fb7ae07fa9baac3df102e0" "08b0e27988598881d920a9e64f5615cd" },
+	{ "F.2.5 CBC-AES256", VIRTIO_CRYPTO_CIPHER_AES_CBC,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+	  "000102030405060708090a0b0c0d0e0f",
+	  "f58c4c04d6e5f1ba779eabfb5f7bfbd6" "9cfc4e967edb808d679f777bc6702c7d"
+	  "39f23369a9d9bacfa530e26304231461" "b2eb05e2c39be9fcda6c19078c6a9d1b" },
+	{ "F.5.1 CTR-AES128", VIRTIO_CRYPTO_CIPHER_AES_CTR,
+	  "2b7e151628aed2a6abf7158809cf4f3c", "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "874d6191b620e3261bef6864990db6ce" "9806f66b7970fdff8617187bb9fffdff"
+	  "5ae4df3edbd5d35e5b4f09020db03eab" "1e031dda2fbe03d1792170a0f3009cee" },
+	{ "F.5.3 CTR-AES192", VIRTIO_CRYPTO_CIPHER_AES_CTR,
+	  "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+	  "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "1abc932417521ca24f2b0459fe7e6e0b" "090339ec0aa6faefd5ccc2c6f4ce8e94"
+	  "1e36b26bd1ebc670d1bd1d665620abf7" "4f78a7f6d29809585a97daec58c6b050" },
+	{ "F.5.5 CTR-AES256", VIRTIO_CRYPTO_CIPHER_AES_CTR,
+	  "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+	  "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
+	  "601ec313775789a5b7a7f504bbf3d228" "f443e3ca4d62b59aca84e990cacaf5c5"
+	  "2b0930daa23de94ce87017ba2d84988d" "dfc9c58db67aada613c2dd08457941a6" },
+};
+
+/* One vector both ways, whole and split into odd-sized descriptors. */
+static int t_vector(struct fake_guest *g, const struct vec *v, uint32_t split)
+{
+	uint8_t key[32], iv[16] = { 0 }, pt[64], ct[64];
+	size_t klen = unhex(v->key, key), ivlen = unhex(v->iv, iv);
+	int dir;
+
+	unhex(pt_hex, pt);
+	unhex(v->ct, ct);
+	for (dir = 0; dir < 2; dir++) {
+		uint64_t s = new_session(g, v->alg, key, (uint32_t)klen,
+					 dir ? VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT);
+		struct rq r = { 0 };
+		struct laid L;
+
+		CHECK(s, "session");
+		r.opcode = dir ? VIRTIO_CRYPTO_CIPHER_DECRYPT : VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+		r.session = s;
+		r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+		r.iv_len = r.iv_bytes = (uint32_t)ivlen;
+		r.iv = iv;
+		r.src_len = r.dst_len = r.src_bytes = r.dst_bytes = 64;
+		r.src = dir ? ct : pt;
+		r.split = split;
+		L = lay(g, &r);
+		if (serve(g, &L, VIRTIO_CRYPTO_OK, 65))
+			return 1;
+		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "%s output differs",
+		      dir ? "decrypt" : "encrypt");
+		CHECK(session_close(&g->st, s) == 0, "close");
+	}
+	return 0;
+}
+
+/* Random data of many lengths against OpenSSL EVP directly. */
+static int t_random_vs_openssl(struct fake_guest *g)
+{
+	static const uint32_t lens[] = { 16, 32, 48, 1008, 4096, 65536 };
+	static const uint32_t algs[] = { VIRTIO_CRYPTO_CIPHER_AES_CBC,
+		VIRTIO_CRYPTO_CIPHER_AES_CTR, VIRTIO_CRYPTO_CIPHER_AES_ECB };
+	uint8_t key[32], iv[16];
+	unsigned int a, l;
+
+	for (a = 0; a < 3; a++) {
+		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			uint32_t len = lens[l] + (algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CTR ? 5 : 0);
+			uint8_t *src = malloc(len), *want = malloc(len + 16);
+			const EVP_CIPHER *c = algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CBC ?
+				EVP_aes_256_cbc() : algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CTR ?
+				EVP_aes_256_ctr() : EVP_aes_256_ecb();
+			EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+			struct rq r = { 0 };
+			struct laid L;
+			int n1 = 0, n2 = 0;
+			uint64_t s;
+
+			vc_random(key, sizeof(key));
+			vc_random(iv, sizeof(iv));
+			vc_random(src, len);
+			EVP_EncryptInit_ex(ctx, c, NULL, key, iv);
+			EVP_CIPHER_CTX_set_padding(ctx, 0);
+			EVP_EncryptUpdate(ctx, want, &n1, src, (int)len);
+			EVP_EncryptFinal_ex(ctx, want + n1, &n2);
+			EVP_CIPHER_CTX_free(ctx);
+			s = new_session(g, algs[a], key, 32, VIRTIO_CRYPTO_OP_ENCRYPT);
+			r.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+			r.session = s;
+			r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+			r.iv_len = r.iv_bytes = 16;
+			r.iv = iv;
+			r.src_len = r.dst_len = r.src_bytes = r.dst_bytes = len;
+			r.src = src;
+			r.split = 4096;
+			g->heap = FG_GPA + FG_HEAP;
+			L = lay(g, &r);
+			if (serve(g, &L, VIRTIO_CRYPTO_OK, len + 1)) {
+				free(src); free(want);
+				return 1;
+			}
+			n1 = memcmp(fg_host(g, L.dst), want, len);
+			free(src);
+			free(want);
+			CHECK(n1 == 0, "alg %u len %u differs from OpenSSL", algs[a], len);
+			session_close(&g->st, s);
+		}
+	}
+	return 0;
+}
+
+/* ---- chaining: RFC 4231 / RFC 2202 through the aad, and encrypt-then-MAC ---- */
+
+static int t_hmac_vectors(struct fake_guest *g)
+{
+	static const struct { uint32_t mac, hlen; const char *key, *data, *tag; } v[] = {
+		{ VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32,
+		  "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+		{ VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, "4a656665",
+		  "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+		{ VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 16,	/* RFC 4231 4.6: truncated */
+		  "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
+		  "546573742057697468205472756e636174696f6e",
+		  "a3b6167473100ee06e0c796c2955552b" },
+		{ VIRTIO_CRYPTO_MAC_HMAC_SHA1, 20,	/* RFC 2202 case 1 */
+		  "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+		  "b617318655057264e28bc0b6fb378c8ef146be00" },
+	};
+	uint8_t key[16] = { 0 }, akey[64], data[64], tag[32], iv[16] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t alen = unhex(v[i].key, akey), dlen = unhex(v[i].data, data);
+		struct rq r = { 0 };
+		struct laid L;
+		uint64_t s;
+
+		unhex(v[i].tag, tag);
+		s = chain_session(g, key, VIRTIO_CRYPTO_OP_ENCRYPT,
+				  VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
+				  v[i].mac, akey, (uint32_t)alen, v[i].hlen);
+		CHECK(s, "chain session %u", i);
+		r.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+		r.session = s;
+		r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+		r.iv_len = r.iv_bytes = 16;
+		r.iv = iv;
+		/* The message is all aad: no byte to cipher, none of src hashed. */
+		r.aad_len = r.aad_bytes = (uint32_t)dlen;
+		r.aad = data;
+		r.hash_len = v[i].hlen;
+		r.dst_bytes = v[i].hlen;
+		L = lay(g, &r);
+		if (serve(g, &L, VIRTIO_CRYPTO_OK, v[i].hlen + 1))
+			return 1;
+		CHECK(!memcmp(fg_host(g, L.dst), tag, v[i].hlen), "vector %u tag differs", i);
+		session_close(&g->st, s);
+	}
+	return 0;
+}
+
+static int t_encrypt_then_mac(struct fake_guest *g)
+{
+	uint8_t key[16], iv[16], pt[64], ct[64], akey[32], tag[32];
+	unsigned int taglen = 0;
+	struct rq r = { 0 };
+	struct laid L;
+	uint64_t s;
+	int dir;
+
+	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
+	unhex("000102030405060708090a0b0c0d0e0f", iv);
+	unhex(pt_hex, pt);
+	unhex("7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7", ct);
+	memset(akey, 0x5a, sizeof(akey));
+	HMAC(EVP_sha256(), akey, 32, ct, 64, tag, &taglen);
+	for (dir = 0; dir < 2; dir++) {
+		/* Encrypt then MAC the ciphertext; MAC the ciphertext then decrypt. */
+		s = chain_session(g, key, dir ? VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT,
+				  dir ? VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER :
+				  VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
+				  VIRTIO_CRYPTO_MAC_HMAC_SHA_256, akey, 32, 32);
+		CHECK(s, "chain session");
+		memset(&r, 0, sizeof(r));
+		r.opcode = dir ? VIRTIO_CRYPTO_CIPHER_DECRYPT : VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+		r.session = s;
+		r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+		r.iv_len = r.iv_bytes = 16;
+		r.iv = iv;
+		r.src_len = r.dst_len = r.src_bytes = 64;
+		r.src = dir ? ct : pt;
+		r.len_to_cipher = 64;
+		r.len_to_hash = 64;
+		r.hash_len = 32;
+		r.dst_bytes = 64 + 32;
+		r.split = 24;
+		L = lay(g, &r);
+		if (serve(g, &L, VIRTIO_CRYPTO_OK, 64 + 32 + 1))
+			return 1;
+		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "data differs");
+		CHECK(!memcmp(fg_host(g, L.dst) + 64, tag, 32), "tag differs");
+		session_close(&g->st, s);
+	}
+	return 0;
+}
+
+/* ---- well-formed variations ---- */
+
+static uint8_t k16[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+static uint8_t zero_iv[16], buf64[1024];
+
+/* A valid CBC encrypt request of 64 bytes on a fresh session. */
+static struct rq cbc_rq(struct fake_guest *g)
+{
+	struct rq r = { 0 };
+
+	r.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+	r.session = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CBC, k16, 16,
+				VIRTIO_CRYPTO_OP_ENCRYPT);
+	r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	r.iv_len = r.iv_bytes = 16;
+	r.iv = zero_iv;
+	r.src_len = r.dst_len = r.src_bytes = r.dst_bytes = 64;
+	r.src = buf64;
+	return r;
+}
+
+static int t_extra_descriptor_bytes(struct fake_guest *g)
+{
+	/* Like Linux's driver: more bytes than the lengths; use exactly those. */
+	struct rq r = cbc_rq(g);
+	struct laid L;
+	uint8_t want[64];
+	unsigned int i;
+
+	r.src_bytes = 100;
+	r.dst_bytes = 100;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_OK, 65))
+		return 1;
+	{
+		struct vc_cipher *c;
+
+		vc_cipher_new(g->engine, &c, VC_AES_CBC, k16, 16);
+		vc_cipher_crypt(c, VC_ENCRYPT, zero_iv, buf64, want, 64, NULL);
+		vc_cipher_free(c);
+	}
+	CHECK(!memcmp(fg_host(g, L.dst), want, 64), "output differs");
+	for (i = 64; i < 100; i++)
+		CHECK(fg_host(g, L.dst)[i] == 0xaa, "byte %u past dst_data_len written", i);
+	return 0;
+}
+
+static int t_zero_length(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.src_len = r.dst_len = r.src_bytes = r.dst_bytes = 0;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_OK, 1);
+}
+
+static int t_indirect_ok(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+	uint64_t table = fg_alloc(g, 16 * L.ndesc, 0);
+	unsigned int i;
+
+	/* Move the direct chain into an indirect table. */
+	for (i = 0; i < L.ndesc; i++) {
+		struct vring_desc d;
+
+		memcpy(&d, g->mem + FG_DESC + 16 * i, 16);
+		fg_idesc(g, table, i, d.addr, d.len, d.flags, d.next);
+	}
+	fg_desc(g, 5, table, 16 * L.ndesc, I, 0);
+	L.head = 5;
+	return serve(g, &L, VIRTIO_CRYPTO_OK, 65);
+}
+
+/* ---- malformed requests: the right status, the element always returned ---- */
+
+static int t_header_short(struct fake_guest *g)
+{
+	struct laid L = { 0 };
+	uint64_t h = fg_alloc(g, 40, 0);
+
+	L.status = fg_alloc(g, 1, 0xee);
+	fg_desc(g, 0, h, 40, N, 1);
+	fg_desc(g, 1, L.status, 1, W, 0);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_length_overflow(struct fake_guest *g)
+{
+	/* iv + src + dst would wrap 32 bits; also each alone is absurd. */
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.iv_len = 0xfffffff0u;
+	r.src_len = r.dst_len = 0x20u;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	r = cbc_rq(g);
+	r.src_len = r.dst_len = 0xffffffffu;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_dst_ne_src(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+	unsigned int i;
+
+	r.dst_len = 48;	/* CVE-2023-3180 */
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	for (i = 0; i < 64; i++)
+		CHECK(fg_host(g, L.dst)[i] == 0xaa, "dst byte %u written", i);
+	r = cbc_rq(g);
+	r.dst_len = 128;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_src_missing(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.src_bytes = 48;	/* header says 64 */
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_dst_short(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.dst_bytes = 63;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_missing_status(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.dst_bytes = 0;
+	r.no_status = 1;
+	L = lay(g, &r);
+	return serve(g, &L, -1, 0);
+}
+
+static int t_loop(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+
+	/* The status descriptor points back to the header. */
+	fg_desc(g, L.ndesc - 1, L.status, 1, W | N, 0);
+	return serve(g, &L, -1, 0);
+}
+
+static int t_self_loop(struct fake_guest *g)
+{
+	struct laid L = { 0 };
+
+	fg_desc(g, 3, fg_alloc(g, 72, 0), 72, N, 3);
+	L.head = 3;
+	return serve(g, &L, -1, 0);
+}
+
+static int t_next_out_of_range(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+
+	fg_desc(g, 1, fg_alloc(g, 16, 0), 16, N, (uint16_t)g->num);
+	return serve(g, &L, -1, 0);
+}
+
+static int t_indirect_bad(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+	uint64_t table = fg_alloc(g, 16 * 8, 0);
+
+	L.head = 6;
+	/* size not a multiple of 16 */
+	fg_desc(g, 6, table, 20, I, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* empty */
+	fg_desc(g, 6, table, 0, I, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* outside guest memory */
+	fg_desc(g, 6, FG_GPA + FG_SIZE - 32, 64, I, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* INDIRECT together with NEXT */
+	fg_desc(g, 6, table, 32, I | N, 7);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* nested indirect */
+	fg_idesc(g, table, 0, table, 32, I, 0);
+	fg_desc(g, 6, table, 32, I, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* a loop inside the table */
+	fg_idesc(g, table, 0, L.hdr, 72, N, 1);
+	fg_idesc(g, table, 1, L.status, 1, W | N, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* next out of the table's range */
+	fg_idesc(g, table, 1, L.status, 1, W | N, 2);
+	fg_desc(g, 6, table, 32, I, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	/* an indirect descriptor in the middle of a chain */
+	fg_desc(g, 6, L.hdr, 72, N, 7);
+	fg_desc(g, 7, table, 32, I, 0);
+	return serve(g, &L, -1, 0);
+}
+
+static int t_outside_memory(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+
+	/* src (descriptor 2) outside: the status still says so */
+	fg_desc(g, 2, FG_GPA + FG_SIZE + 4096, 64, N, 3);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* src straddling the end of the region */
+	L = lay(g, &r);
+	fg_desc(g, 2, FG_GPA + FG_SIZE - 32, 64, N, 3);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* below the region, and at an address that wraps 64 bits */
+	L = lay(g, &r);
+	fg_desc(g, 2, 0xfffffffffffffff0ull, 64, N, 3);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* the status byte itself outside: nothing can be written */
+	L = lay(g, &r);
+	fg_desc(g, L.ndesc - 1, FG_GPA - 1, 1, W, 0);
+	if (serve(g, &L, -1, 0))
+		return 1;
+	return 0;
+}
+
+static int t_readable_after_writable(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+
+	fg_desc(g, L.ndesc - 1, L.status, 1, N, 0);	/* readable at the end */
+	fg_desc(g, 0, L.hdr, 72, N, 1);
+	return serve(g, &L, -1, 0);
+}
+
+static int t_too_big(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.src_len = r.dst_len = REQ_MAX_DATA + 16;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_unknown_session(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.session = 0x123456789ull;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_INVSESS, 1))
+		return 1;
+	/* a closed one */
+	r = cbc_rq(g);
+	CHECK(session_close(&g->st, r.session) == 0, "close");
+	CHECK(session_close(&g->st, r.session) == -ENOENT, "second close");
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_INVSESS, 1);
+}
+
+static int t_unknown_opcode(struct fake_guest *g)
+{
+	static const uint32_t ops[] = { 0x9999, VIRTIO_CRYPTO_HASH, VIRTIO_CRYPTO_MAC,
+		VIRTIO_CRYPTO_AEAD_ENCRYPT, VIRTIO_CRYPTO_AKCIPHER_ENCRYPT };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct rq r = cbc_rq(g);
+		struct laid L;
+
+		r.opcode = ops[i];
+		L = lay(g, &r);
+		if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+			return 1;
+	}
+	return 0;
+}
+
+static int t_op_type_none(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.op_type = VIRTIO_CRYPTO_SYM_OP_NONE;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+		return 1;
+	r.op_type = 77;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+		return 1;
+	/* chaining request on a plain cipher session */
+	r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	r.hash_len = 32;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_block_misaligned(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L;
+
+	r.src_len = r.dst_len = 63;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	r = cbc_rq(g);
+	r.iv_len = 8;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_chain_lengths(struct fake_guest *g)
+{
+	uint8_t akey[32] = { 0 };
+	uint64_t s = chain_session(g, k16, VIRTIO_CRYPTO_OP_ENCRYPT,
+				   VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
+				   VIRTIO_CRYPTO_MAC_HMAC_SHA_256, akey, 32, 32);
+	struct rq base = { 0 }, r;
+	struct laid L;
+
+	CHECK(s, "session");
+	base.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+	base.session = s;
+	base.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	base.iv_len = base.iv_bytes = 16;
+	base.iv = zero_iv;
+	base.src_len = base.dst_len = base.src_bytes = 64;
+	base.src = buf64;
+	base.len_to_cipher = base.len_to_hash = 64;
+	base.hash_len = 32;
+	base.dst_bytes = 96;
+	/* cipher range past the data, with a wrapping offset */
+	r = base;
+	r.cipher_start = 0xfffffff0u;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* hash range past the data */
+	r = base;
+	r.hash_start = 32;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* hash result longer than SHA-256's */
+	r = base;
+	r.hash_len = 33;
+	r.dst_bytes = 97;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* no room for the hash result */
+	r = base;
+	r.dst_bytes = 80;
+	L = lay(g, &r);
+	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+		return 1;
+	/* aad longer than present */
+	r = base;
+	r.aad_len = 1000;
+	r.aad_bytes = 10;
+	r.aad = buf64;
+	L = lay(g, &r);
+	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+}
+
+static int t_ring_broken(struct fake_guest *g)
+{
+	struct vring_avail *a = (struct vring_avail *)(g->mem + FG_AVAIL);
+	uint32_t id, len;
+	int st;
+
+	/* head index out of range: the ring stops, nothing crashes */
+	fg_post(g, 200);
+	CHECK(fg_serve(g, &id, &len, &st) == -1, "bad head accepted");
+	CHECK(g->vr.broken != NULL, "not marked broken");
+	CHECK(fg_serve(g, &id, &len, &st) == -1, "broken ring popped");
+	/* avail index jumping past the ring size */
+	g->vr.broken = NULL;
+	g->vr.last_avail = a->idx;
+	a->idx = (uint16_t)(a->idx + g->num + 1);
+	CHECK(fg_serve(g, &id, &len, &st) == -1, "avail jump accepted");
+	return 0;
+}
+
+static int t_session_params(struct fake_guest *g)
+{
+	static const uint32_t bad_keylens[] = { 0, 1, 15, 17, 31, 33, 64, 65, 0xffffffffu };
+	uint8_t key[64] = { 0 };
+	struct session_params p = { 0 };
+	uint64_t id;
+	unsigned int i;
+
+	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	p.key = key;
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	p.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
+	for (i = 0; i < sizeof(bad_keylens) / sizeof(bad_keylens[0]); i++) {
+		p.key_len = bad_keylens[i];
+		CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL,
+		      "key length %u accepted", bad_keylens[i]);
+	}
+	p.key_len = 16;
+	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_XTS;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "XTS");
+	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	p.direction = 3;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "direction");
+	p.direction = VIRTIO_CRYPTO_OP_DECRYPT;
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_NONE;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "op NONE");
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA_256;
+	p.hash_result_len = 32;
+	p.chain_order = 2;
+	p.auth_key = key;
+	p.auth_key_len = 513;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "auth key 513");
+	p.auth_key_len = 32;
+	p.hash_result_len = 33;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "hash len 33");
+	p.hash_result_len = 32;
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "plain hash");
+	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_MD5;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "HMAC-MD5");
+	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
+	p.hash_result_len = 20;
+	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == 0, "HMAC-SHA1 chain");
+	CHECK(session_close(&g->st, id) == 0, "close");
+	return 0;
+}
+
+static int t_session_table_full(struct fake_guest *g)
+{
+	static uint64_t ids[SESSION_SLOTS];
+	struct session_params p = { 0 };
+	uint64_t id;
+	unsigned int i, n = 0;
+	int ret = 0;
+
+	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CTR;
+	p.key = k16;
+	p.key_len = 16;
+	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	p.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
+	session_table_clear(&g->st);
+	for (i = 0; i < SESSION_SLOTS; i++)
+		if (session_create(&g->st, g->engine, &p, &ids[n], NULL) == 0)
+			n++;
+	if (n != SESSION_SLOTS ||
+	    session_create(&g->st, g->engine, &p, &id, NULL) != -ENOSPC)
+		ret = 1;
+	for (i = 0; i < n; i++)
+		session_close(&g->st, ids[i]);
+	CHECK(ret == 0, "%u sessions made; the next one was not refused with ENOSPC", n);
+	return 0;
+}
+
+struct tcase {
+	const char *name;
+	int (*fn)(struct fake_guest *g);
+};
+
+static const struct tcase tcases[] = {
+	{ "random data vs OpenSSL (CBC/CTR/ECB, 16 B..64 KiB)", t_random_vs_openssl },
+	{ "chaining: RFC 4231/2202 HMAC vectors", t_hmac_vectors },
+	{ "chaining: encrypt-then-MAC and MAC-then-decrypt", t_encrypt_then_mac },
+	{ "more descriptor bytes than the lengths", t_extra_descriptor_bytes },
+	{ "zero-length request", t_zero_length },
+	{ "indirect table", t_indirect_ok },
+	{ "header shorter than 72 bytes", t_header_short },
+	{ "length overflow", t_length_overflow },
+	{ "dst_data_len != src_data_len", t_dst_ne_src },
+	{ "src shorter than src_data_len", t_src_missing },
+	{ "dst shorter than dst_data_len", t_dst_short },
+	{ "missing status byte", t_missing_status },
+	{ "descriptor loop", t_loop },
+	{ "descriptor pointing at itself", t_self_loop },
+	{ "next index out of range", t_next_out_of_range },
+	{ "malformed indirect tables", t_indirect_bad },
+	{ "addresses outside guest memory", t_outside_memory },
+	{ "readable after writable", t_readable_after_writable },
+	{ "data larger than the cap", t_too_big },
+	{ "unknown and closed sessions", t_unknown_session },
+	{ "unknown and unsupported opcodes", t_unknown_opcode },
+	{ "op_type NONE / unknown / mismatched", t_op_type_none },
+	{ "block length and IV length", t_block_misaligned },
+	{ "chaining lengths", t_chain_lengths },
+	{ "avail ring corrupt", t_ring_broken },
+	{ "session parameters and key lengths", t_session_params },
+	{ "session table full", t_session_table_full },
+};
+
+static int run(const char *name, int (*fn)(struct fake_guest *), const void *arg,
+	       int (*fnv)(struct fake_guest *, const struct vec *, uint32_t),
+	       uint32_t split)
+{
+	struct fake_guest g;
+	int ret;
+
+	current = name;
+	cases++;
+	if (fg_init(&g, 64)) {
+		printf("FAIL %s: cannot set up the fake guest\n", name);
+		failures++;
+		return 1;
+	}
+	ret = fn ? fn(&g) : fnv(&g, arg, split);
+	fg_destroy(&g);
+	if (ret)
+		failures++;
+	else
+		printf("PASS %s\n", name);
+	return ret;
+}
+
+int main(void)
+{
+	char name[96];
+	unsigned int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
+		snprintf(name, sizeof(name), "SP 800-38A %s", vecs[i].name);
+		run(name, NULL, &vecs[i], t_vector, 0);
+		snprintf(name, sizeof(name), "SP 800-38A %s, split in 7-byte pieces",
+			 vecs[i].name);
+		run(name, NULL, &vecs[i], t_vector, 7);
+	}
+	for (i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++)
+		run(tcases[i].name, tcases[i].fn, NULL, NULL, 0);
+	printf("%d of %d cases passed\n", cases - failures, cases);
+	return failures ? 1 : 0;
+}

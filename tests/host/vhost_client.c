@@ -1,0 +1,954 @@
+/*
+ * vhost-user message-level test of the real vcryptod: a front-end that
+ * speaks the protocol over its socket (and over --fd), checks every reply,
+ * feeds malformed messages, bad fds and bad memory tables, creates sessions in
+ * both payload layouts, and runs requests through a ring in shared memory
+ * against the NIST SP 800-38A vectors.
+ * Usage: vhost-client VCRYPTOD SOCKET-PATH
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/virtio_crypto.h>
+#include <linux/virtio_ring.h>
+
+#include "../../host/vhost_user.h"
+
+/* A guard against hangs only; every wait ends on an event long before. */
+#define HANG_MS 30000
+
+static const char *vcryptod, *sock_path;
+static pid_t vcd_pid = -1;
+static int failures, cases;
+static const char *current;
+
+/* ---- vcryptod's stderr: copied to ours, watched for lines ---- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t log_cond = PTHREAD_COND_INITIALIZER;
+static char seen[8192];
+static int log_eof, log_gen;
+
+struct drain_arg {
+	int fd, gen;
+};
+
+static void *drain(void *arg)
+{
+	struct drain_arg *a = arg;
+	FILE *f = fdopen(a->fd, "r");
+	int gen = a->gen;
+	char line[1024];
+
+	free(a);
+	while (f && fgets(line, sizeof(line), f)) {
+		fputs(line, stdout);
+		pthread_mutex_lock(&log_lock);
+		if (gen == log_gen && (strstr(line, "listening on") || strstr(line, "serving fd") ||
+		    strstr(line, "counters (")))
+			strncat(seen, line, sizeof(seen) - strlen(seen) - 1);
+		pthread_cond_broadcast(&log_cond);
+		pthread_mutex_unlock(&log_lock);
+	}
+	pthread_mutex_lock(&log_lock);
+	if (gen == log_gen)
+		log_eof = 1;
+	pthread_cond_broadcast(&log_cond);
+	pthread_mutex_unlock(&log_lock);
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+/* Wait for a line containing what (counted from the start); 0 or -1. */
+static int wait_line(const char *what)
+{
+	struct timespec ts;
+	int ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += HANG_MS / 1000;
+	pthread_mutex_lock(&log_lock);
+	while (!strstr(seen, what) && !log_eof && ret == 0)
+		ret = pthread_cond_timedwait(&log_cond, &log_lock, &ts);
+	ret = strstr(seen, what) ? 0 : -1;
+	pthread_mutex_unlock(&log_lock);
+	return ret;
+}
+
+static pid_t spawn(char **argv, int keep_fd)
+{
+	struct drain_arg *a = malloc(sizeof(*a));
+	pthread_t t;
+	int p[2];
+	pid_t pid;
+
+	if (!a || pipe2(p, O_CLOEXEC))
+		return -1;
+	pthread_mutex_lock(&log_lock);
+	seen[0] = 0;
+	log_eof = 0;
+	a->gen = ++log_gen;
+	pthread_mutex_unlock(&log_lock);
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		dup2(p[1], 2);
+		if (keep_fd == 3)
+			fcntl(3, F_SETFD, 0);
+		else if (keep_fd >= 0)
+			dup2(keep_fd, 3);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	a->fd = p[0];
+	pthread_create(&t, NULL, drain, a);
+	pthread_detach(t);
+	return pid;
+}
+
+/* ---- messages ---- */
+
+static int xconnect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	strcpy(sa.sun_path, sock_path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_msg(int fd, uint32_t req, uint32_t flags, const void *payload,
+		    uint32_t size, const int *fds, int nfds)
+{
+	union {
+		char buf[CMSG_SPACE(16 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct vu_msg m;
+	struct iovec iov = { &m, VU_HDR_SIZE + size };
+	struct msghdr mh = { 0 };
+
+	m.request = req;
+	m.flags = flags;
+	m.size = size;
+	if (size)
+		memcpy(m.payload, payload, size);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	}
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -1;
+}
+
+static int read_full(int fd, void *p, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&pf, 1, HANG_MS) != 1)
+			return -2;
+		n = read(fd, (char *)p + got, len - got);
+		if (n <= 0)
+			return got ? -1 : 0;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+/* Read a reply; returns its payload size, -1 on EOF/error. */
+static int recv_reply(int fd, struct vu_msg *m)
+{
+	if (read_full(fd, m, VU_HDR_SIZE) != 1 || m->size > VU_MAX_PAYLOAD)
+		return -1;
+	if (m->size && read_full(fd, m->payload, m->size) != 1)
+		return -1;
+	return (int)m->size;
+}
+
+/* The connection was closed by vcryptod: the next read is EOF. */
+static int closed_by_peer(int fd)
+{
+	char c;
+
+	return read_full(fd, &c, 1) == 0;
+}
+
+static int get_u64(int fd, uint32_t req, uint64_t *v)
+{
+	struct vu_msg m;
+
+	if (send_msg(fd, req, VU_VERSION, NULL, 0, NULL, 0) ||
+	    recv_reply(fd, &m) != 8 || m.request != req ||
+	    m.flags != (VU_VERSION | VU_FLAG_REPLY))
+		return -1;
+	memcpy(v, m.payload, 8);
+	return 0;
+}
+
+/* Send with NEED_REPLY and return the ack value (-1: no ack). */
+static int64_t acked(int fd, uint32_t req, const void *payload, uint32_t size,
+		     const int *fds, int nfds)
+{
+	struct vu_msg m;
+	uint64_t v;
+
+	if (send_msg(fd, req, VU_VERSION | VU_FLAG_NEED_REPLY, payload, size, fds,
+		     nfds) || recv_reply(fd, &m) != 8 || m.request != req)
+		return -1;
+	memcpy(&v, m.payload, 8);
+	return (int64_t)v;
+}
+
+static int set_u64(int fd, uint32_t req, uint64_t v)
+{
+	return send_msg(fd, req, VU_VERSION, &v, 8, NULL, 0);
+}
+
+/* Connect and negotiate REPLY_ACK and CRYPTO_SESSION like QEMU does. */
+static int open_conn(void)
+{
+	uint64_t f;
+	int fd = xconnect();
+
+	if (fd < 0 || get_u64(fd, VU_GET_FEATURES, &f) ||
+	    get_u64(fd, VU_GET_PROTOCOL_FEATURES, &f) ||
+	    set_u64(fd, VU_SET_PROTOCOL_FEATURES, f) ||
+	    send_msg(fd, VU_SET_OWNER, VU_VERSION, NULL, 0, NULL, 0)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * vcryptod still serves (a new connection answers), and holds exactly the
+ * fds it held at the start: nothing leaked from earlier connections. The new
+ * connection is accepted only after the previous one was cleaned up.
+ */
+static int baseline_fds = -1;
+
+static int alive_no_leak(void)
+{
+	uint64_t f;
+	int fd = xconnect(), n;
+
+	if (fd < 0 || get_u64(fd, VU_GET_FEATURES, &f)) {
+		printf("  vcryptod does not answer a new connection\n");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = count_fds(vcd_pid);
+	close(fd);
+	if (baseline_fds < 0)
+		baseline_fds = n;
+	if (n != baseline_fds) {
+		printf("  vcryptod holds %d fds, %d at the start\n", n, baseline_fds);
+		return -1;
+	}
+	return 0;
+}
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		printf("FAIL %s: line %d: %s: ", current, __LINE__, #cond); \
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		return 1;						\
+	}								\
+} while (0)
+
+/* ---- shared guest memory ---- */
+
+#define GPA	0x100000ull
+#define UADDR	0x7f5500000000ull
+#define MEMSZ	(1u << 20)
+#define NUM	64
+
+struct guest {
+	int memfd, kick, call;
+	uint8_t *mem;
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+};
+
+static void region(uint8_t *p, uint64_t gpa, uint64_t size, uint64_t uaddr,
+		   uint64_t off)
+{
+	memcpy(p, &gpa, 8);
+	memcpy(p + 8, &size, 8);
+	memcpy(p + 16, &uaddr, 8);
+	memcpy(p + 24, &off, 8);
+}
+
+static int mem_table(int fd, int memfd, int64_t *ack)
+{
+	uint8_t pl[8 + 32] = { 1 };
+
+	region(pl + 8, GPA, MEMSZ, UADDR, 0);
+	*ack = acked(fd, VU_SET_MEM_TABLE, pl, sizeof(pl), &memfd, 1);
+	return 0;
+}
+
+static int guest_setup(int fd, struct guest *g)
+{
+	uint32_t st[2];
+	uint8_t addr[40] = { 0 };
+	uint64_t v;
+	int64_t ack;
+
+	memset(g, 0, sizeof(*g));
+	g->memfd = memfd_create("guest", MFD_CLOEXEC);
+	if (g->memfd < 0 || ftruncate(g->memfd, MEMSZ))
+		return -1;
+	g->mem = mmap(NULL, MEMSZ, PROT_READ | PROT_WRITE, MAP_SHARED, g->memfd, 0);
+	if (g->mem == MAP_FAILED)
+		return -1;
+	g->desc = (struct vring_desc *)g->mem;
+	g->avail = (struct vring_avail *)(g->mem + 0x1000);
+	g->used = (struct vring_used *)(g->mem + 0x2000);
+	g->kick = eventfd(0, EFD_CLOEXEC);
+	g->call = eventfd(0, EFD_CLOEXEC);
+	if (mem_table(fd, g->memfd, &ack) || ack != 0)
+		return -1;
+	st[0] = 0;
+	st[1] = NUM;
+	if (acked(fd, VU_SET_VRING_NUM, st, 8, NULL, 0) != 0)
+		return -1;
+	st[1] = 0;
+	if (acked(fd, VU_SET_VRING_BASE, st, 8, NULL, 0) != 0)
+		return -1;
+	v = UADDR;
+	memcpy(addr + 8, &v, 8);
+	v = UADDR + 0x2000;
+	memcpy(addr + 16, &v, 8);
+	v = UADDR + 0x1000;
+	memcpy(addr + 24, &v, 8);
+	if (acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) != 0)
+		return -1;
+	v = 0;
+	if (acked(fd, VU_SET_VRING_CALL, &v, 8, &g->call, 1) != 0 ||
+	    acked(fd, VU_SET_VRING_KICK, &v, 8, &g->kick, 1) != 0)
+		return -1;
+	return 0;
+}
+
+static void guest_free(struct guest *g)
+{
+	if (g->mem && g->mem != MAP_FAILED)
+		munmap(g->mem, MEMSZ);
+	close(g->memfd);
+	close(g->kick);
+	close(g->call);
+}
+
+/* Build a session payload in QEMU's layout of the given size. */
+static void session_payload(uint8_t *pl, uint32_t size, uint32_t alg,
+			    uint32_t keylen, const uint8_t *key, uint8_t dir)
+{
+	uint8_t op = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+
+	memset(pl, 0, size);
+	if (size == VU_SESSION_SIZE_8) {
+		uint64_t opc = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
+
+		memcpy(pl, &opc, 8);
+	}
+	memcpy(pl + VU_SESSION_CIPHER_ALG, &alg, 4);
+	memcpy(pl + VU_SESSION_KEY_LEN, &keylen, 4);
+	pl[VU_SESSION_OP_TYPE] = op;
+	pl[VU_SESSION_DIRECTION] = dir;
+	memcpy(pl + VU_SESSION_KEY, key, keylen > 64 ? 64 : keylen);
+}
+
+/* Create a session; returns the id from the reply (negative: refused). */
+static int64_t create(int fd, uint8_t *pl, uint32_t size)
+{
+	struct vu_msg m;
+	int64_t id;
+
+	if (send_msg(fd, VU_CREATE_CRYPTO_SESSION, VU_VERSION, pl, size, NULL, 0) ||
+	    recv_reply(fd, &m) != (int)size || m.request != VU_CREATE_CRYPTO_SESSION ||
+	    m.flags != (VU_VERSION | VU_FLAG_REPLY))
+		return INT64_MIN;
+	memcpy(&id, m.payload + (size == VU_SESSION_SIZE_8 ? VU_SESSION_ID_OFF_8 : 0), 8);
+	return id;
+}
+
+static size_t unhex(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; s[0] && s[1]; s += 2) {
+		unsigned int v;
+
+		sscanf(s, "%2x", &v);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* Lay out one cipher request in slot k (descriptors 5k..5k+4). */
+static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
+			uint64_t session, const uint8_t *iv, const uint8_t *src,
+			uint32_t len)
+{
+	uint64_t base = 0x10000 + 0x1000ull * k;
+	uint8_t *h = g->mem + base;
+	uint32_t v, op = VIRTIO_CRYPTO_SYM_OP_CIPHER, ivlen = 16;
+	unsigned int d = 5 * k, i;
+	uint64_t addrs[5] = { base, base + 0x100, base + 0x200, base + 0x400, base + 0x600 };
+	uint32_t lens[5] = { 72, 16, len, len, 1 };
+
+	memset(h, 0, 0x800);
+	memcpy(h, &opcode, 4);
+	memcpy(h + 8, &session, 8);
+	memcpy(h + 24, &ivlen, 4);
+	v = len;
+	memcpy(h + 28, &v, 4);
+	memcpy(h + 32, &v, 4);
+	memcpy(h + 64, &op, 4);
+	memcpy(g->mem + base + 0x100, iv, 16);
+	memcpy(g->mem + base + 0x200, src, len);
+	memset(g->mem + base + 0x400, 0xaa, len);
+	g->mem[base + 0x600] = 0xee;
+	for (i = 0; i < 5; i++) {
+		g->desc[d + i].addr = GPA + addrs[i];
+		g->desc[d + i].len = lens[i];
+		g->desc[d + i].flags = (i >= 3 ? VRING_DESC_F_WRITE : 0) |
+				       (i < 4 ? VRING_DESC_F_NEXT : 0);
+		g->desc[d + i].next = (uint16_t)(d + i + 1);
+	}
+	g->avail->ring[g->avail->idx % NUM] = (uint16_t)d;
+	__atomic_store_n(&g->avail->idx, g->avail->idx + 1, __ATOMIC_RELEASE);
+}
+
+/* Kick, then wait for the call eventfd until used->idx reaches want. */
+static int kick_and_wait(struct guest *g, uint16_t want)
+{
+	uint64_t one = 1, n;
+
+	if (write(g->kick, &one, 8) != 8)
+		return -1;
+	while (__atomic_load_n(&g->used->idx, __ATOMIC_ACQUIRE) != want) {
+		struct pollfd p = { g->call, POLLIN, 0 };
+
+		if (poll(&p, 1, HANG_MS) != 1)
+			return -1;
+		if (read(g->call, &n, 8) != 8)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- cases ---- */
+
+static int c_features(void)
+{
+	uint64_t f, p;
+	int fd = xconnect();
+
+	CHECK(fd >= 0, "connect");
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES");
+	CHECK(f == ((1ull << 30) | (1ull << 32)), "features %#llx", (unsigned long long)f);
+	CHECK(get_u64(fd, VU_GET_PROTOCOL_FEATURES, &p) == 0, "GET_PROTOCOL_FEATURES");
+	CHECK(p & (1ull << 7), "no CRYPTO_SESSION in %#llx", (unsigned long long)p);
+	CHECK(p & (1ull << 3), "no REPLY_ACK in %#llx", (unsigned long long)p);
+	CHECK(set_u64(fd, VU_SET_PROTOCOL_FEATURES, p) == 0, "SET_PROTOCOL_FEATURES");
+	CHECK(acked(fd, VU_SET_OWNER, NULL, 0, NULL, 0) == 0, "SET_OWNER ack");
+	f = 1ull << 32;
+	CHECK(acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
+	/* a feature never offered closes the connection */
+	f = 1ull << 28;
+	CHECK(set_u64(fd, VU_SET_FEATURES, f) == 0, "send");
+	CHECK(closed_by_peer(fd), "unoffered feature accepted");
+	close(fd);
+	return alive_no_leak();
+}
+
+static int c_sessions(void)
+{
+	static const struct { uint32_t size, alg, keylen; int ok; } v[] = {
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, 1 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 24, 1 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CTR, 32, 1 },
+		{ 1072, VIRTIO_CRYPTO_CIPHER_AES_ECB, 16, 1 },
+		{ 1072, VIRTIO_CRYPTO_CIPHER_AES_CBC, 32, 1 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 17, 0 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 0, 0 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 64, 0 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 65, 0 },
+		{ 1072, VIRTIO_CRYPTO_CIPHER_AES_CBC, 0xffffffffu, 0 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_AES_XTS, 32, 0 },
+		{ 632, VIRTIO_CRYPTO_CIPHER_ARC4, 16, 0 },
+	};
+	uint8_t pl[VU_SESSION_SIZE_8], key[64];
+	unsigned int i;
+	int64_t id, ids[16];
+	int fd = open_conn();
+
+	CHECK(fd >= 0, "connect");
+	memset(key, 0x42, sizeof(key));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		session_payload(pl, v[i].size, v[i].alg, v[i].keylen, key,
+				VIRTIO_CRYPTO_OP_ENCRYPT);
+		id = create(fd, pl, v[i].size);
+		CHECK(id != INT64_MIN, "case %u: no reply of %u bytes", i, v[i].size);
+		CHECK((id >= 0) == v[i].ok, "case %u (size %u alg %u key %u): id %lld",
+		      i, v[i].size, v[i].alg, v[i].keylen, (long long)id);
+		ids[i] = id;
+	}
+	/* an asymmetric session in the 1072-byte layout is refused */
+	session_payload(pl, 1072, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key, 1);
+	{
+		uint64_t opc = VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+
+		memcpy(pl, &opc, 8);
+	}
+	CHECK(create(fd, pl, 1072) < 0 && create(fd, pl, 1072) != INT64_MIN, "akcipher");
+	/* chaining with a too-long auth key */
+	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key, 1);
+	pl[VU_SESSION_OP_TYPE] = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	pl[VU_SESSION_HASH_MODE] = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	pl[VU_SESSION_CHAIN_ORDER] = 2;
+	{
+		uint32_t h = VIRTIO_CRYPTO_MAC_HMAC_SHA_256, hl = 32, akl = 513;
+
+		memcpy(pl + VU_SESSION_HASH_ALG, &h, 4);
+		memcpy(pl + VU_SESSION_HASH_RESULT_LEN, &hl, 4);
+		memcpy(pl + VU_SESSION_AUTH_KEY_LEN, &akl, 4);
+		id = create(fd, pl, 632);
+		CHECK(id < 0 && id != INT64_MIN, "auth key 513 accepted");
+		akl = 64;
+		memcpy(pl + VU_SESSION_AUTH_KEY_LEN, &akl, 4);
+		id = create(fd, pl, 632);
+		CHECK(id >= 0, "HMAC-SHA256 chaining session refused");
+	}
+	/* close: known ids ack 0, unknown ack nonzero */
+	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) == 0, "close");
+	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) > 0, "double close");
+	id = 0x7777777;
+	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0, "unknown close");
+	/* a session payload of any other size closes the connection */
+	CHECK(send_msg(fd, VU_CREATE_CRYPTO_SESSION, VU_VERSION, pl, 600, NULL, 0) == 0, "send");
+	CHECK(closed_by_peer(fd), "600-byte session accepted");
+	close(fd);
+	return alive_no_leak();
+}
+
+/* Each of these messages must make vcryptod close the connection. */
+static int c_malformed(void)
+{
+	uint8_t pl[2048] = { 0 };
+	int p[2], fds[10], i, fd;
+	struct {
+		const char *what;
+		uint32_t req, flags, size;
+		int nfds;
+		int raw_size;	/* header claims this size, no payload sent */
+	} v[] = {
+		{ "GET_FEATURES with 3 bytes", VU_GET_FEATURES, 1, 3, 0, 0 },
+		{ "header claims 5000 bytes", VU_SET_OWNER, 1, 0, 0, 5000 },
+		{ "version 2", VU_GET_FEATURES, 2, 0, 0, 0 },
+		{ "version 0", VU_GET_FEATURES, 0, 0, 0, 0 },
+		{ "REPLY flag on a request", VU_GET_FEATURES, 5, 0, 0, 0 },
+		{ "SET_OWNER with an fd", VU_SET_OWNER, 1, 0, 1, 0 },
+		{ "GET_FEATURES with 2 fds", VU_GET_FEATURES, 1, 0, 2, 0 },
+		{ "SET_MEM_TABLE with 9 fds", VU_SET_MEM_TABLE, 1, 8 + 32, 9, 0 },
+		{ "SET_MEM_TABLE of 0 regions", VU_SET_MEM_TABLE, 1, 8, 0, 0 },
+		{ "SET_MEM_TABLE of 9 regions", VU_SET_MEM_TABLE, 1, 8 + 9 * 32, 9, 0 },
+		{ "SET_MEM_TABLE size mismatch", VU_SET_MEM_TABLE, 1, 8 + 40, 1, 0 },
+		{ "SET_MEM_TABLE 1 region 2 fds", VU_SET_MEM_TABLE, 1, 8 + 32, 2, 0 },
+		{ "SET_MEM_TABLE 1 region no fd", VU_SET_MEM_TABLE, 1, 8 + 32, 0, 0 },
+		{ "SET_VRING_NUM 1000", VU_SET_VRING_NUM, 1, 8, 0, 0 },
+		{ "SET_VRING_NUM 65536", VU_SET_VRING_NUM, 1, 8, 0, 0 },
+		{ "SET_VRING_NUM 0", VU_SET_VRING_NUM, 1, 8, 0, 0 },
+		{ "SET_VRING_NUM queue 1", VU_SET_VRING_NUM, 1, 8, 0, 0 },
+		{ "SET_VRING_NUM 4 bytes", VU_SET_VRING_NUM, 1, 4, 0, 0 },
+		{ "SET_VRING_BASE 70000", VU_SET_VRING_BASE, 1, 8, 0, 0 },
+		{ "SET_VRING_ADDR 32 bytes", VU_SET_VRING_ADDR, 1, 32, 0, 0 },
+		{ "SET_VRING_ADDR queue 3", VU_SET_VRING_ADDR, 1, 40, 0, 0 },
+		{ "SET_VRING_KICK queue 1", VU_SET_VRING_KICK, 1, 8, 1, 0 },
+		{ "SET_VRING_KICK NOFD with an fd", VU_SET_VRING_KICK, 1, 8, 1, 0 },
+		{ "SET_VRING_CALL without its fd", VU_SET_VRING_CALL, 1, 8, 0, 0 },
+		{ "SET_VRING_CALL unknown bits", VU_SET_VRING_CALL, 1, 8, 1, 0 },
+		{ "GET_VRING_BASE 0 bytes", VU_GET_VRING_BASE, 1, 0, 0, 0 },
+		{ "CLOSE_CRYPTO_SESSION 4 bytes", VU_CLOSE_CRYPTO_SESSION, 1, 4, 0, 0 },
+		{ "CREATE_CRYPTO_SESSION 1071 bytes", VU_CREATE_CRYPTO_SESSION, 1, 1071, 0, 0 },
+		{ "unknown request 99", 99, 1, 0, 0, 0 },
+		{ "request 0", 0, 1, 0, 0, 0 },
+	};
+
+	for (i = 0; i < (int)(sizeof(v) / sizeof(v[0])); i++) {
+		uint32_t a = 0, b = 0;
+		uint64_t u = 0;
+		int n;
+
+		current = v[i].what;
+		memset(pl, 0, sizeof(pl));
+		if (strstr(v[i].what, "9 regions"))
+			a = 9;
+		else if (strstr(v[i].what, "SET_MEM_TABLE") && !strstr(v[i].what, "0 regions"))
+			a = 1;
+		if (strstr(v[i].what, "NUM 1000"))
+			b = 1000;
+		if (strstr(v[i].what, "65536"))
+			b = 65536;
+		if (strstr(v[i].what, "queue 1") && v[i].req == VU_SET_VRING_NUM)
+			a = 1, b = 64;
+		if (strstr(v[i].what, "70000"))
+			b = 70000;
+		if (strstr(v[i].what, "queue 3"))
+			a = 3;
+		memcpy(pl, &a, 4);
+		memcpy(pl + 4, &b, 4);
+		if (v[i].req == VU_SET_VRING_KICK || v[i].req == VU_SET_VRING_CALL) {
+			u = strstr(v[i].what, "queue 1") ? 1 :
+			    strstr(v[i].what, "NOFD") ? VU_VRING_NOFD :
+			    strstr(v[i].what, "unknown bits") ? 1ull << 20 : 0;
+			memcpy(pl, &u, 8);
+		}
+		if (pipe2(p, O_CLOEXEC))
+			return 1;
+		for (n = 0; n < v[i].nfds; n++)
+			fds[n] = p[1];
+		fd = open_conn();
+		CHECK(fd >= 0, "connect");
+		if (v[i].raw_size) {
+			uint32_t h[3] = { v[i].req, v[i].flags, (uint32_t)v[i].raw_size };
+
+			CHECK(write(fd, h, 12) == 12, "send");
+		} else {
+			CHECK(send_msg(fd, v[i].req, v[i].flags, pl, v[i].size, fds,
+				       v[i].nfds) == 0, "send");
+		}
+		close(p[1]);
+		n = closed_by_peer(fd);
+		close(fd);
+		/* Every copy of the pipe's write end is gone: vcryptod closed it. */
+		{
+			char c;
+			struct pollfd pf = { p[0], POLLIN, 0 };
+			int r = poll(&pf, 1, 0);
+
+			CHECK(r == 1 && read(p[0], &c, 1) == 0,
+			      "vcryptod kept an fd it was sent");
+		}
+		close(p[0]);
+		CHECK(n, "the connection stayed open");
+		if (alive_no_leak()) {
+			printf("FAIL %s: after it\n", v[i].what);
+			return 1;
+		}
+	}
+	current = "malformed messages";
+	return 0;
+}
+
+/* Failures vcryptod can report with REPLY_ACK: the connection stays. */
+static int c_acked_failures(void)
+{
+	uint8_t pl[8 + 2 * 32] = { 0 };
+	int64_t ack;
+	int fd = open_conn(), memfd = memfd_create("m", MFD_CLOEXEC), two[2];
+	uint32_t st[2] = { 0, NUM };
+	uint64_t f, v;
+
+	CHECK(fd >= 0 && memfd >= 0 && ftruncate(memfd, MEMSZ) == 0, "setup");
+	two[0] = two[1] = memfd;
+	/* overlapping regions */
+	pl[0] = 2;
+	region(pl + 8, GPA, MEMSZ / 2, UADDR, 0);
+	region(pl + 40, GPA + 4096, MEMSZ / 2, UADDR + MEMSZ, MEMSZ / 2);
+	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 64, two, 2);
+	CHECK(ack > 0, "overlapping gpa ranges: ack %lld", (long long)ack);
+	region(pl + 40, GPA + MEMSZ, MEMSZ / 2, UADDR + 4096, MEMSZ / 2);
+	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 64, two, 2);
+	CHECK(ack > 0, "overlapping uaddr ranges: ack %lld", (long long)ack);
+	/* larger than the file behind it */
+	pl[0] = 1;
+	region(pl + 8, GPA, 2 * MEMSZ, UADDR, 0);
+	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 32, &memfd, 1);
+	CHECK(ack > 0, "region past the end of the file: ack %lld", (long long)ack);
+	/* offset + size overflowing 64 bits, gpa wrapping, empty */
+	region(pl + 8, GPA, MEMSZ, UADDR, 0xfffffffffffff000ull);
+	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "offset overflow");
+	region(pl + 8, 0xfffffffffff00000ull, MEMSZ, UADDR, 0);
+	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "gpa wraps");
+	region(pl + 8, GPA, 0, UADDR, 0);
+	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "empty region");
+	/* a good one, then a ring outside it */
+	region(pl + 8, GPA, MEMSZ, UADDR, 0);
+	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) == 0, "good table");
+	CHECK(acked(fd, VU_SET_VRING_NUM, st, 8, NULL, 0) == 0, "num");
+	{
+		uint8_t addr[40] = { 0 };
+
+		v = UADDR + MEMSZ - 0x100;	/* desc table of 64 entries: 1 KiB */
+		memcpy(addr + 8, &v, 8);
+		v = UADDR + 0x2000;
+		memcpy(addr + 16, &v, 8);
+		v = UADDR + 0x1000;
+		memcpy(addr + 24, &v, 8);
+		CHECK(acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) == 0, "addr");
+		v = 0;
+		CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &memfd, 1) > 0,
+		      "ring outside memory started");
+		v = 1;	/* dirty logging is not offered */
+		memcpy(addr + 4, &v, 4);
+		CHECK(acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) > 0, "log flag");
+	}
+	/* unknown requests */
+	CHECK(acked(fd, 99, NULL, 0, NULL, 0) > 0, "request 99");
+	CHECK(acked(fd, VU_SET_LOG_BASE, NULL, 0, NULL, 0) > 0, "SET_LOG_BASE");
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "still serving");
+	close(fd);
+	close(memfd);
+	return alive_no_leak();
+}
+
+static int c_truncated(void)
+{
+	uint32_t h[4] = { VU_SET_FEATURES, 1, 8, 0 };
+	int fd = xconnect();
+
+	CHECK(fd >= 0, "connect");
+	CHECK(write(fd, h, 14) == 14, "send");	/* 2 of 8 payload bytes */
+	shutdown(fd, SHUT_WR);
+	CHECK(closed_by_peer(fd), "truncated payload");
+	close(fd);
+	fd = xconnect();
+	CHECK(fd >= 0 && write(fd, h, 5) == 5, "send");	/* half a header */
+	shutdown(fd, SHUT_WR);
+	CHECK(closed_by_peer(fd), "truncated header");
+	close(fd);
+	return alive_no_leak();
+}
+
+static int c_data_path(void)
+{
+	uint8_t key[16], iv[16], pt[64], ct[64], pl[VU_SESSION_SIZE_8];
+	struct guest g;
+	int64_t enc, dec;
+	uint32_t st[2] = { 0, 0 };
+	struct vu_msg m;
+	uint16_t *avail_event;
+	int fd = open_conn(), k;
+
+	CHECK(fd >= 0, "connect");
+	CHECK(guest_setup(fd, &g) == 0, "memory and ring setup");
+	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
+	unhex("000102030405060708090a0b0c0d0e0f", iv);
+	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
+	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	enc = create(fd, pl, 632);
+	session_payload(pl, 1072, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_DECRYPT);
+	dec = create(fd, pl, 1072);
+	CHECK(enc >= 0 && dec >= 0, "sessions %lld %lld", (long long)enc, (long long)dec);
+
+	/* one request */
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	CHECK(kick_and_wait(&g, 1) == 0, "no completion");
+	CHECK(g.used->ring[0].id == 0 && g.used->ring[0].len == 65, "used {%u, %u}",
+	      g.used->ring[0].id, g.used->ring[0].len);
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_OK, "status %u", g.mem[0x10600]);
+	CHECK(!memcmp(g.mem + 0x10400, ct, 64), "ciphertext differs from SP 800-38A");
+	avail_event = (uint16_t *)&g.used->ring[NUM];
+	CHECK(*avail_event == 1, "avail_event %u", *avail_event);
+
+	/* a batch: decrypt (1072-byte session), an unknown session, encrypt */
+	put_request(&g, 1, VIRTIO_CRYPTO_CIPHER_DECRYPT, (uint64_t)dec, iv, ct, 64);
+	put_request(&g, 2, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x5555, iv, pt, 64);
+	put_request(&g, 3, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 32);
+	CHECK(kick_and_wait(&g, 4) == 0, "no completion of the batch");
+	for (k = 1; k < 4; k++) {
+		unsigned int i, found = 0;
+
+		for (i = 1; i < 4; i++)
+			if (g.used->ring[i].id == 5u * k) {
+				found = 1;
+				CHECK(g.used->ring[i].len == (k == 2 ? 1u : k == 1 ? 65u : 33u),
+				      "request %d used len %u", k, g.used->ring[i].len);
+			}
+		CHECK(found, "request %d not returned", k);
+	}
+	CHECK(g.mem[0x11600] == 0 && !memcmp(g.mem + 0x11400, pt, 64), "decrypt");
+	CHECK(g.mem[0x12600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x12600]);
+	CHECK(g.mem[0x13600] == 0 && !memcmp(g.mem + 0x13400, ct, 32), "32-byte encrypt");
+	CHECK(*avail_event == 4, "avail_event %u", *avail_event);
+
+	/* stop: GET_VRING_BASE reports where the ring stands */
+	CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0, "send");
+	CHECK(recv_reply(fd, &m) == 8, "GET_VRING_BASE reply");
+	memcpy(st, m.payload, 8);
+	CHECK(st[0] == 0 && st[1] == 4, "vring base {%u, %u}", st[0], st[1]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
+/* QEMU goes away with requests pending: vcryptod cleans up, serves the next. */
+static int c_disconnect_midway(void)
+{
+	uint8_t key[16] = { 0 }, iv[16] = { 0 }, pt[64] = { 0 }, pl[632];
+	struct guest g;
+	int64_t enc;
+	uint64_t one = 1;
+	int fd = open_conn(), i;
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CTR, 16, key, 1);
+	enc = create(fd, pl, 632);
+	CHECK(enc >= 0, "session");
+	for (i = 0; i < 12; i++)
+		put_request(&g, (unsigned int)i, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+			    (uint64_t)enc, iv, pt, 64);
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
+static int c_signals(void)
+{
+	int status;
+
+	CHECK(kill(vcd_pid, SIGUSR1) == 0, "kill");
+	CHECK(wait_line("counters (SIGUSR1)") == 0, "no counters on SIGUSR1");
+	CHECK(alive_no_leak() == 0, "not serving after SIGUSR1");
+	CHECK(kill(vcd_pid, SIGTERM) == 0, "kill");
+	CHECK(waitpid(vcd_pid, &status, 0) == vcd_pid, "waitpid");
+	vcd_pid = -1;
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	CHECK(wait_line("counters (exit)") == 0, "no counters at exit");
+	CHECK(access(sock_path, F_OK) != 0, "socket left behind");
+	return 0;
+}
+
+static int c_fd_mode(void)
+{
+	char *argv[] = { (char *)vcryptod, "--fd", "3", "--threads", "1", NULL };
+	uint64_t f;
+	int sv[2], status;
+	pid_t pid;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	pid = spawn(argv, sv[1]);
+	close(sv[1]);
+	CHECK(wait_line("serving fd 3") == 0, "no readiness line");
+	CHECK(get_u64(sv[0], VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
+	close(sv[0]);
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	return 0;
+}
+
+static void run(const char *name, int (*fn)(void))
+{
+	current = name;
+	cases++;
+	if (fn()) {
+		failures++;
+	} else {
+		printf("PASS %s\n", name);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char *args[] = { NULL, "--socket-path", NULL, "--threads", "2", "-v", NULL };
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: vhost-client VCRYPTOD SOCKET-PATH\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	vcryptod = argv[1];
+	sock_path = argv[2];
+	args[0] = argv[1];
+	args[2] = argv[2];
+	vcd_pid = spawn(args, -1);
+	if (vcd_pid < 0 || wait_line("listening on")) {
+		printf("FAIL vcryptod did not start\n");
+		return 1;
+	}
+	current = "baseline";
+	if (alive_no_leak()) {
+		printf("FAIL cannot talk to vcryptod\n");
+		return 1;
+	}
+	run("features and REPLY_ACK", c_features);
+	run("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
+	run("malformed messages close the connection, fds closed", c_malformed);
+	run("failures reported by REPLY_ACK (memory tables, ring, unknown)",
+	    c_acked_failures);
+	run("truncated messages", c_truncated);
+	run("data path: SP 800-38A through shared memory, batch, vring base",
+	    c_data_path);
+	run("front-end disconnects with requests pending", c_disconnect_midway);
+	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
+	run("--fd with a connected socket", c_fd_mode);
+	if (vcd_pid > 0) {
+		kill(vcd_pid, SIGTERM);
+		waitpid(vcd_pid, NULL, 0);
+	}
+	printf("%d of %d cases passed\n", cases - failures, cases);
+	return failures ? 1 : 0;
+}
