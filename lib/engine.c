@@ -13,6 +13,7 @@
 struct vc_engine {
 	struct vc_cryptodev *dev;	/* NULL: OpenSSL */
 	int verbose;
+	unsigned noted;		/* fallbacks already reported, by bit */
 	char desc[300];
 };
 
@@ -91,9 +92,11 @@ int vc_engine_is_hardware(const struct vc_engine *e)
 	return e->dev && vc_cryptodev_is_hardware(e->dev);
 }
 
-static void note_fallback(const struct vc_engine *e, const char *what)
+/* Say once per kind of operation that it runs on OpenSSL instead. */
+static void note_fallback(struct vc_engine *e, unsigned bit, const char *what)
 {
-	if (e->verbose)
+	if (e->verbose && !(__atomic_fetch_or(&e->noted, 1u << bit,
+					      __ATOMIC_RELAXED) & (1u << bit)))
 		fprintf(stderr, "libvcrypto: %s falls back to openssl (%s)\n",
 			what, vc_last_error());
 }
@@ -117,7 +120,7 @@ int vc_cipher_new(struct vc_engine *e, struct vc_cipher **out,
 		r = vc_cryptodev_cipher_new(e->dev, out, alg, key, keylen);
 		if (r != -EOPNOTSUPP)
 			return r;
-		note_fallback(e, cipher_names[alg]);
+		note_fallback(e, alg, cipher_names[alg]);
 	}
 	return vc_openssl_cipher_new(out, alg, key, keylen);
 }
@@ -200,7 +203,7 @@ int vc_mac_new(struct vc_engine *e, struct vc_mac **out, enum vc_mac_alg alg,
 		r = vc_cryptodev_mac_new(e->dev, out, alg, key, keylen);
 		if (r != -EOPNOTSUPP)
 			return r;
-		note_fallback(e, name);
+		note_fallback(e, 8 + alg, name);
 	}
 	return vc_openssl_mac_new(out, alg, key, keylen);
 }
