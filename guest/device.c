@@ -154,7 +154,8 @@ static int vcd_register(struct vcd_device *vd)
 	if (vd->alias) {
 		vcd_minors[VCD_ALIAS_MINOR] = vd;
 		dev = device_create(vcd_class, &vd->vdev->dev,
-				    MKDEV(major, VCD_ALIAS_MINOR), vd, "crypto");
+				    MKDEV(major, VCD_ALIAS_MINOR), vd,
+				    "crypto");
 		if (IS_ERR(dev)) {
 			err = PTR_ERR(dev);
 			goto err_alias;

@@ -2,6 +2,8 @@
 /*
  * virtio_cryptodev: module parameters, init and exit.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>
@@ -12,15 +14,15 @@
 
 bool vcd_poll;
 module_param_named(poll, vcd_poll, bool, 0444);
-MODULE_PARM_DESC(poll, "Busy-poll the used ring instead of waiting for the interrupt (default 0)");
+MODULE_PARM_DESC(poll, "Busy-poll for completions instead of interrupts (default 0)");
 
 unsigned int vcd_timeout = 30;
 module_param_named(timeout, vcd_timeout, uint, 0644);
-MODULE_PARM_DESC(timeout, "Seconds to wait for the device before a request fails with ETIMEDOUT (default 30; session requests wait at most 60)");
+MODULE_PARM_DESC(timeout, "Seconds before a request fails with ETIMEDOUT (default 30)");
 
 bool vcd_crypto_alias;
 module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);
-MODULE_PARM_DESC(crypto_alias, "Also name the first device /dev/crypto (default 0)");
+MODULE_PARM_DESC(crypto_alias, "Also name the first device /dev/crypto");
 
 struct workqueue_struct *vcd_wq;
 struct class *vcd_class;
@@ -69,7 +71,7 @@ err_region:
 	unregister_chrdev_region(vcd_devt, VCD_MAX_DEVICES + 1);
 err_wq:
 	destroy_workqueue(vcd_wq);
-	pr_err(VCD_NAME ": init failed: %d\n", err);
+	pr_err("init failed: %d\n", err);
 	return err;
 }
 

@@ -3,6 +3,8 @@
  * Requests in virtqueues: submit, complete (callback or polling), wait,
  * and the hand-over of buffers still owned by a dead device.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -266,7 +268,7 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 		err = req->result;
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (err == -ETIMEDOUT)
-		pr_warn_ratelimited(VCD_NAME ": request timed out after %u s; the device keeps its buffers until it answers or is reset\n",
+		pr_warn_ratelimited("request timed out after %u s; the device keeps its buffers until it answers or is reset\n",
 				    vcd_timeout_seconds(killable));
 	return err;
 }

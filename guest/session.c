@@ -4,6 +4,8 @@
  * sessions are per direction, so each cryptodev session maps onto up to
  * two, created on first use of each direction over the control queue.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -144,7 +146,7 @@ static void vcd_device_session_destroy(struct vcd_session *s, u64 id)
 		err = vcd_status_errno(req->ctrl.in.destroy.status);
 	/* A dead device has no sessions left to destroy. */
 	if (err && err != -ENODEV)
-		pr_warn_ratelimited(VCD_NAME ": destroying device session %llu failed: %d\n",
+		pr_warn_ratelimited("destroying device session %llu failed: %d\n",
 				    id, err);
 	vcd_req_put(req);
 }

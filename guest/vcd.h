@@ -46,11 +46,11 @@ struct vcd_device;
 
 struct vcd_queue {
 	char name[16];
-	spinlock_t lock;		/* around add/kick/get_buf and pending */
-	struct virtqueue *vq;		/* dangling once the device is dead */
+	spinlock_t lock;		/* add/kick/get_buf, pending */
+	struct virtqueue *vq;		/* dangling once vd is dead */
 	struct vcd_device *vd;
-	struct list_head pending;	/* requests in the ring, unfinished */
-	unsigned long returned;		/* buffers returned; space waiters */
+	struct list_head pending;	/* unfinished, in the ring */
+	unsigned long returned;		/* space waiters watch it */
 	wait_queue_head_t space;
 };
 
@@ -82,7 +82,7 @@ struct vcd_req {
 	struct list_head node;		/* on queue->pending */
 	struct vcd_queue *q;
 	bool finished;			/* under q->lock */
-	int result;			/* 0: answered, -ENODEV: device gone */
+	int result;			/* 0 answered, -ENODEV gone */
 	struct work_struct free_work;
 	union {
 		struct {
@@ -119,7 +119,7 @@ struct vcd_session {
 	u32 keylen;
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
 	struct mutex lock;		/* device sessions and iv */
-	bool live[2];			/* a device session per direction */
+	bool live[2];			/* device session per direction */
 	u64 dev_id[2];
 	u8 iv[VCD_BLOCK];		/* used when a request has no iv */
 };
