@@ -12,3 +12,13 @@ PROGS += $(B)/tests/vcryptod-vhost-client
 $(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+FUZZERS += $(B)/tests/fuzz-vcryptod-request $(B)/tests/fuzz-vcryptod-vhost
+$(B)/tests/fuzz-vcryptod-request: $(B)/tests/host/fuzz_request.o \
+		$(B)/tests/host/fake_guest.o $(HOST_TEST_CORE) $(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/tests/fuzz-vcryptod-vhost: $(B)/tests/host/fuzz_vhost.o $(HOST_TEST_CORE) \
+		$(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
