@@ -537,6 +537,88 @@ static int waiting_in_driver(pid_t pid)
 	return strstr(wchan, "vcd_req_wait") != NULL;
 }
 
+/* n sessions on fd, each used in both directions (2n device sessions). */
+static int use_sessions(int fd, uint32_t *ses, int n, uint64_t *rng)
+{
+	unsigned char key[16];
+	struct op_bufs b;
+	struct op o = { .key = key, .keylen = 16, .len = 64 };
+	int i, res = 0;
+
+	bufs_init(&b, 4096);
+	rng_fill(rng, key, sizeof(key));
+	for (i = 0; i < n && !res; i++) {
+		ses[i] = o.ses = dev_session(fd, key, 16);
+		if (!o.ses) {
+			res = errno;
+			break;
+		}
+		for (o.enc = 0; o.enc < 2 && !res; o.enc++)
+			res = op_run(fd, &b, &o, rng);
+	}
+	bufs_free(&b);
+	if (res)
+		fprintf(stderr, "session %d of %d: %s\n", i, n,
+			res < 0 ? "wrong result" : strerror(res));
+	return res;
+}
+
+/*
+ * Device sessions are given back: QEMU's builtin backend holds 256, and
+ * rounds of 128 cryptodev sessions used both ways (256 device sessions)
+ * only succeed if close, CIOCFSESSION and a killed holder free them.
+ */
+static int cmd_lifecycle(int argc, char **argv)
+{
+	int per_round = argc > 0 ? atoi(argv[0]) : 128;
+	uint32_t *ses = calloc((size_t)per_round, sizeof(*ses));
+	uint64_t rng = 99;
+	int fd, i, pipefd[2], status;
+	pid_t pid;
+	char c;
+
+	if (!ses)
+		return 1;
+	fd = dev_open();
+	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
+	      "round 1 on a fresh device");
+	close(fd);
+
+	fd = dev_open();
+	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
+	      "round 2 (round 1's freed by close)");
+	for (i = 0; i < per_round; i++)
+		if (ses[i] && ioctl(fd, CIOCFSESSION, &ses[i]))
+			CHECK(0, "CIOCFSESSION: %s", strerror(errno));
+	CHECK(use_sessions(fd, ses, per_round, &rng) == 0,
+	      "round 3 (round 2's freed by CIOCFSESSION)");
+	close(fd);
+
+	CHECK(pipe(pipefd) == 0, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		fd = dev_open();
+		if (fd < 0 || use_sessions(fd, ses, per_round, &rng))
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	CHECK(read(pipefd[0], &c, 1) == 1, "a holder sets up its sessions (round 3's freed by close)");
+	close(pipefd[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	fd = dev_open();
+	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
+	      "round 4 (the killed holder's freed)");
+	close(fd);
+	free(ses);
+	return check_exit("driver-check lifecycle");
+}
+
 struct filler {
 	pthread_t tid;
 	int fd;
@@ -682,6 +764,7 @@ static void usage(FILE *to)
 		"  procs P N          P forked processes sharing one session\n"
 		"  hold READY GO      keep a session open between two fifo lines\n"
 		"  unplug [T]         T threads until the device is removed\n"
+		"  lifecycle [N]      rounds of N sessions used both ways (builtin: 128)\n"
 		"  stall              ETIMEDOUT and kill while the host stops the backend\n"
 		"  --device PATH      default /dev/cryptodev0\n"
 		"Exit: 0 all checks passed, 1 a check failed, 2 usage.\n");
@@ -729,6 +812,8 @@ int main(int argc, char **argv)
 		rc = cmd_hold(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "unplug"))
 		rc = cmd_unplug(argc - 1, argv + 1);
+	else if (!strcmp(argv[0], "lifecycle"))
+		rc = cmd_lifecycle(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "stall"))
 		rc = cmd_stall();
 	if (rc == 2)
