@@ -22,3 +22,10 @@ $(B)/tests/fuzz-vcryptod-vhost: $(B)/tests/host/fuzz_vhost.o $(HOST_TEST_CORE) \
 		$(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# AF_ALG checker/benchmark for Linux's own virtio_crypto driver (static copy
+# runs in the guest).
+PROGS += $(B)/tests/vcryptod-afalg
+$(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
