@@ -9,6 +9,7 @@
 
 #include "chat.h"
 #include "lines.h"
+#include "msgout.h"
 #include "net.h"
 #include "notice.h"
 #include "session.h"
@@ -29,13 +30,14 @@ struct client {
 
 static void on_msg(void *ctx, const struct proto_msg *m)
 {
+	char prefix[32];
+
 	(void)ctx;
 	if (m->sender == PROTO_SENDER_SERVER)
-		fputs("[server] ", stdout);
+		snprintf(prefix, sizeof(prefix), "[server] ");
 	else
-		printf("[#%u] ", m->sender);
-	fwrite(m->payload, 1, m->len, stdout);
-	putchar('\n');
+		snprintf(prefix, sizeof(prefix), "[#%u] ", m->sender);
+	msgout_lines(prefix, m->payload, m->len);
 }
 
 static long long now_ms(void)
@@ -47,7 +49,8 @@ static long long now_ms(void)
 }
 
 /* Seal queued stdin lines while the output queue has room; at the end of
- * stdin, say goodbye. -1 on failure (after a notice). */
+ * stdin, say goodbye. 1 when lines are left for lack of room, 0 when none
+ * are, -1 on failure (after a notice). */
 static int pump(struct client *cl)
 {
 	struct session *s = &cl->s;
@@ -56,8 +59,11 @@ static int pump(struct client *cl)
 
 	if (s->state != SESSION_OPEN || s->sent_goodbye || s->peer_goodbye)
 		return 0;
-	while (conn_out_pending(&s->conn) < CLIENT_HIGH_WATER &&
-	       linein_next(&cl->in, PROTO_MAX_PAYLOAD, &msg, &len)) {
+	for (;;) {
+		if (conn_out_pending(&s->conn) >= CLIENT_HIGH_WATER)
+			return 1;
+		if (!linein_next(&cl->in, PROTO_MAX_PAYLOAD, &msg, &len))
+			break;
 		if (session_send(s, PROTO_MSG, 0, msg, len) != 0) {
 			notice("cannot send: %s", strerror(errno));
 			return -1;
@@ -97,7 +103,7 @@ static int net_input(struct client *cl)
 			notice("connected to %s, session established",
 			       cl->o->host);
 		if (s->conn.eof) {
-			fflush(stdout);
+			msgout_flush();
 			why = session_eof_reason(s);
 			if (why) {
 				notice("%s", why);
@@ -118,22 +124,27 @@ static int run(struct client *cl)
 	struct session *s = &cl->s;
 	long long deadline = now_ms() + HANDSHAKE_TIMEOUT_MS, left;
 	struct timeval tv;
-	int fd = s->conn.fd, rc;
+	int fd = s->conn.fd, rc, more;
 	fd_set rd, wr;
 
 	for (;;) {
-		if (pump(cl) != 0)
-			return 1;
-		if (conn_flush(&s->conn) != 0) {
-			notice("connection lost: %s", strerror(errno));
-			return 1;
-		}
+		/* Until the socket is full or the buffered lines are sent:
+		 * select() would not wake up for lines already read. */
+		do {
+			more = pump(cl);
+			if (more < 0)
+				return 1;
+			if (conn_flush(&s->conn) != 0) {
+				notice("connection lost: %s", strerror(errno));
+				return 1;
+			}
+		} while (more && conn_out_pending(&s->conn) < CLIENT_HIGH_WATER);
 		if (s->sent_goodbye && !cl->shut_wr &&
 		    conn_out_pending(&s->conn) == 0) {
 			shutdown(fd, SHUT_WR);
 			cl->shut_wr = 1;
 		}
-		fflush(stdout);
+		msgout_flush();
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 		FD_SET(fd, &rd);
@@ -199,7 +210,7 @@ int client_run(const struct chat_opts *o)
 	if (o->verbose)
 		notice("connected to %s, handshaking", o->host);
 	rc = run(&cl);
-	fflush(stdout);
+	msgout_flush();
 	/* What is queued may tell the server why we leave (our key
 	 * confirmation after a failed handshake). */
 	conn_flush(&cl.s.conn);

@@ -24,6 +24,20 @@ int lines_next(const uint8_t *buf, size_t avail, int eof, size_t max,
 	return 0;
 }
 
+int lines_batch(const uint8_t *buf, size_t avail, int eof, size_t max,
+		size_t *len, size_t *consume)
+{
+	size_t scan = avail < max + 1 ? avail : max + 1;
+	const uint8_t *nl = memrchr(buf, '\n', scan);
+
+	if (nl) {
+		*len = (size_t)(nl - buf);
+		*consume = *len + 1;
+		return 1;
+	}
+	return lines_next(buf, avail, eof, max, len, consume);
+}
+
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -78,8 +92,8 @@ int linein_next(struct linein *l, size_t max, const uint8_t **msg,
 {
 	size_t consume;
 
-	if (!lines_next(l->buf + l->head, l->len - l->head, l->eof, max, len,
-			&consume))
+	if (!lines_batch(l->buf + l->head, l->len - l->head, l->eof, max, len,
+			 &consume))
 		return 0;
 	*msg = l->buf + l->head;
 	l->head += consume;

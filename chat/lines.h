@@ -17,6 +17,15 @@ int lines_next(const uint8_t *buf, size_t avail, int eof, size_t max,
 
 
 
+/*
+ * Like lines_next, but take as many whole lines as fit in max bytes at once:
+ * *len covers them joined by their '\n's (the last '\n' excluded), so that
+ * one message carries a batch of lines. Falls back to lines_next when the
+ * first line alone is longer than max, or is the unterminated tail at eof.
+ */
+int lines_batch(const uint8_t *buf, size_t avail, int eof, size_t max,
+		size_t *len, size_t *consume);
+
 /* Lines read from a file descriptor (stdin), one read() at a time. */
 struct linein {
 	int fd;
@@ -36,7 +45,7 @@ int linein_has_room(const struct linein *l);
 /* One read(): bytes read, 0 at end of file (l->eof set), -1 on error. */
 long linein_read(struct linein *l);
 
-/* The next message (see lines_next) of at most max bytes: 1 with *msg and
+/* The next batch of lines (see lines_batch) of at most max bytes: 1 with *msg and
  * *len set (valid until the next linein_read), or 0 for none yet. */
 int linein_next(struct linein *l, size_t max, const uint8_t **msg,
 		size_t *len);

@@ -185,8 +185,6 @@ int main(int argc, char **argv)
 		return rc == -EINVAL ? 2 : 1;
 	}
 	notice("crypto engine: %s", vc_engine_describe(o.engine));
-	/* Messages are written in batches and flushed once per round. */
-	setvbuf(stdout, NULL, _IOFBF, 65536);
 	rc = server ? server_run(&o) : client_run(&o);
 	if (o.peer)
 		freeaddrinfo(o.peer);

@@ -13,6 +13,7 @@
 
 #include "chat.h"
 #include "lines.h"
+#include "msgout.h"
 #include "net.h"
 #include "notice.h"
 #include "session.h"
@@ -109,10 +110,10 @@ static void on_client_msg(void *ctx, const struct proto_msg *m)
 {
 	struct client *c = ((void **)ctx)[1];
 	struct server *sv = ((void **)ctx)[0];
+	char prefix[32];
 
-	printf("[#%u] ", c->id);
-	fwrite(m->payload, 1, m->len, stdout);
-	putchar('\n');
+	snprintf(prefix, sizeof(prefix), "[#%u] ", c->id);
+	msgout_lines(prefix, m->payload, m->len);
 	deliver(sv, c, c->id, m->payload, m->len);
 }
 
@@ -406,7 +407,7 @@ static int serve(struct server *sv)
 				accept_clients(sv);
 		}
 		expire(sv, now_ms());
-		fflush(stdout);
+		msgout_flush();
 		flush_and_reap(sv);
 	}
 }
@@ -442,6 +443,6 @@ int server_run(const struct chat_opts *o)
 	close(sv.lfd);
 	if (sv.spare_fd >= 0)
 		close(sv.spare_fd);
-	fflush(stdout);
+	msgout_flush();
 	return rc;
 }

@@ -231,6 +231,25 @@ static void test_lines(void)
 	      "max bytes without newline: wait for the next byte");
 }
 
+static void test_batches(void)
+{
+	size_t len, consume;
+	const uint8_t *b = (const uint8_t *)"ab\n\ncd\nef";
+	uint8_t big[40];
+
+	CHECK(lines_batch(b, 10, 0, 10, &len, &consume) && len == 6 &&
+	      consume == 7, "whole lines batched, last newline dropped");
+	CHECK(lines_batch(b, 10, 0, 4, &len, &consume) && len == 3 &&
+	      consume == 4, "only the lines that fit");
+	CHECK(lines_batch(b + 8, 2, 1, 4, &len, &consume) && len == 2 &&
+	      consume == 2, "the unterminated tail at EOF alone");
+	CHECK(!lines_batch(b + 8, 2, 0, 4, &len, &consume), "tail: wait");
+	memset(big, 'x', sizeof(big));
+	big[30] = '\n';
+	CHECK(lines_batch(big, 40, 0, 16, &len, &consume) && len == 16 &&
+	      consume == 16, "an over-long first line is cut alone");
+}
+
 int main(void)
 {
 	if (vc_engine_open(&engine, "openssl", 0) != 0) {
@@ -242,6 +261,7 @@ int main(void)
 	test_tampering();
 	test_hello();
 	test_lines();
+	test_batches();
 	vc_engine_close(engine);
 	return check_exit("chat-proto");
 }

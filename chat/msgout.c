@@ -1,0 +1,82 @@
+#include "msgout.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "notice.h"
+
+static uint8_t buf[256 * 1024];
+static size_t used;
+static int broken;
+
+static void write_all(struct iovec *iov, int n)
+{
+	ssize_t w;
+
+	while (n > 0 && !broken) {
+		w = writev(STDOUT_FILENO, iov, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			notice("writing messages to standard output: %s; dropping them from now on",
+			       strerror(errno));
+			broken = 1;
+			return;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (uint8_t *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+}
+
+void msgout_flush(void)
+{
+	struct iovec iov = { buf, used };
+
+	if (used > 0)
+		write_all(&iov, 1);
+	used = 0;
+}
+
+static void line(const char *prefix, size_t plen, const uint8_t *p, size_t n)
+{
+	struct iovec iov[3] = {
+		{ (void *)prefix, plen }, { (void *)p, n }, { "\n", 1 },
+	};
+	size_t need = plen + n + 1;
+
+	if (need > sizeof(buf) - used)
+		msgout_flush();
+	if (need > sizeof(buf)) {
+		write_all(iov, 3);
+		return;
+	}
+	memcpy(buf + used, prefix, plen);
+	memcpy(buf + used + plen, p, n);
+	buf[used + plen + n] = '\n';
+	used += need;
+}
+
+void msgout_lines(const char *prefix, const uint8_t *batch, size_t len)
+{
+	size_t plen = strlen(prefix), n;
+	const uint8_t *nl;
+
+	for (;;) {
+		nl = memchr(batch, '\n', len);
+		n = nl ? (size_t)(nl - batch) : len;
+		line(prefix, plen, batch, n);
+		if (!nl)
+			return;
+		batch += n + 1;
+		len -= n + 1;
+	}
+}
