@@ -414,6 +414,8 @@ int vu_handle(struct vu_conn *c, struct vu_msg *m, int *fds, unsigned int nfds)
 		  !has_own_reply(m->request);
 	int ret;
 
+	vlog(LOG_DEBUG, "vhost-user request %u, flags %#x, %u bytes, %u fds",
+	     m->request, m->flags, m->size, nfds);
 	if ((m->flags & VU_VERSION_MASK) != VU_VERSION) {
 		close_fds(fds, nfds);
 		return protocol_error(m, "not protocol version 1");
@@ -432,10 +434,12 @@ int vu_handle(struct vu_conn *c, struct vu_msg *m, int *fds, unsigned int nfds)
 	if (ack)
 		return reply_u64(c, m, ret == OK ? 0 : 1) == OK ? 0 : -1;
 	if (ret == FAIL) {
-		/* Nowhere to say it failed: the front-end would go on wrongly. */
-		stats_add(&g_stats.protocol_errors, 1);
+		/* A session unknown here (say, made before a restart) is gone
+		 * anyway; the close needs no answer. */
 		if (m->request == VU_CLOSE_CRYPTO_SESSION)
 			return 0;
+		/* Nowhere to say it failed: the front-end would go on wrongly. */
+		stats_add(&g_stats.protocol_errors, 1);
 		vlog(LOG_WARN, "vhost-user request %u failed; closing the "
 		     "connection", m->request);
 		return -1;

@@ -29,3 +29,9 @@ PROGS += $(B)/tests/vcryptod-afalg
 $(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Load with fault tolerance for the kill/restart test (static copy in the guest).
+PROGS += $(B)/tests/vcryptod-load
+$(B)/tests/vcryptod-load: $(B)/tests/host/load.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
