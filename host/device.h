@@ -28,7 +28,7 @@ struct device {
 	int started;			/* requests are being popped */
 	int disabled;			/* SET_VRING_ENABLE 0 */
 	int broken_logged;
-	struct chain walk;
+	struct chain walk[2];		/* popped, and the one before */
 	struct req_scratch inline_scratch;
 	pthread_mutex_t used_lock;	/* used ring and notifications */
 	unsigned int unsignalled;

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vu_conn conn = { 0 };
 	int n;
 
-	if (!dev.walk.seg)
+	if (!dev.walk[0].seg)
 		setup();
 	conn.fd = sv[0];
 	conn.dev = &dev;
