@@ -520,6 +520,31 @@ static int t_indirect_ok(struct fake_guest *g)
 	return serve(g, &L, VIRTIO_CRYPTO_OK, 65);
 }
 
+/* Descriptors are copied when popped: rewriting them afterwards (as a hostile
+ * guest racing the device would) changes nothing that is served. */
+static int t_toctou(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+	uint8_t want[64];
+	struct vc_cipher *c;
+	uint32_t len;
+	int status;
+	unsigned int i;
+
+	fg_post(g, L.head);
+	CHECK(vring_pop(&g->vr, &g->mt, &g->c) == 1, "pop");
+	for (i = 0; i < L.ndesc; i++)
+		fg_desc(g, i, FG_GPA + FG_SIZE - 8, 0xffffffffu, W | N, (uint16_t)i);
+	len = request_serve(&g->st, &g->c, &g->sc, &status);
+	CHECK(status == VIRTIO_CRYPTO_OK && len == 65, "status %d len %u", status, len);
+	vc_cipher_new(g->engine, &c, VC_AES_CBC, k16, 16);
+	vc_cipher_crypt(c, VC_ENCRYPT, zero_iv, buf64, want, 64, NULL);
+	vc_cipher_free(c);
+	CHECK(!memcmp(fg_host(g, L.dst), want, 64), "output differs");
+	return 0;
+}
+
 /* ---- malformed requests: the right status, the element always returned ---- */
 
 static int t_header_short(struct fake_guest *g)
@@ -949,6 +974,7 @@ static const struct tcase tcases[] = {
 	{ "more descriptor bytes than the lengths", t_extra_descriptor_bytes },
 	{ "zero-length request", t_zero_length },
 	{ "indirect table", t_indirect_ok },
+	{ "descriptors rewritten after the pop (TOCTOU)", t_toctou },
 	{ "header shorter than 72 bytes", t_header_short },
 	{ "length overflow", t_length_overflow },
 	{ "dst_data_len != src_data_len", t_dst_ne_src },
