@@ -6,6 +6,7 @@
  */
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_ids.h>
@@ -237,6 +238,8 @@ static void vcd_remove(struct virtio_device *vdev)
 	for (i = 0; i < vd->nr_dataqs; i++)
 		vcd_queue_kill(&vd->dataqs[i]);
 	vcd_queue_kill(&vd->ctrlq);
+	/* Submitters still notifying outside the queue lock are done. */
+	synchronize_rcu();
 	/* From here the device touches no buffer and no callback runs. */
 	virtio_reset_device(vdev);
 	for (i = 0; i < vd->nr_dataqs; i++)

@@ -7,6 +7,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -91,6 +92,20 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 	return any;
 }
 
+/* Finishes what the device returned and wakes those waiting for room. */
+static void vcd_queue_poll(struct vcd_queue *q)
+{
+	unsigned long flags;
+	bool any = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->vd->dead)
+		any = vcd_queue_collect(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (any)
+		wake_up_all(&q->space);
+}
+
 /* vq->priv belongs to the transport (virtio_pci: the notify address). */
 static struct vcd_queue *vcd_queue_of(struct virtqueue *vq)
 {
@@ -103,16 +118,7 @@ static struct vcd_queue *vcd_queue_of(struct virtqueue *vq)
 
 void vcd_queue_done(struct virtqueue *vq)
 {
-	struct vcd_queue *q = vcd_queue_of(vq);
-	unsigned long flags;
-	bool any = false;
-
-	spin_lock_irqsave(&q->lock, flags);
-	if (!q->vd->dead)
-		any = vcd_queue_collect(q);
-	spin_unlock_irqrestore(&q->lock, flags);
-	if (any)
-		wake_up_all(&q->space);
+	vcd_queue_poll(vcd_queue_of(vq));
 }
 
 void vcd_queue_kill(struct vcd_queue *q)
@@ -152,20 +158,6 @@ static unsigned long vcd_timeout_jiffies(bool killable)
 	return msecs_to_jiffies(vcd_timeout_seconds(killable) * 1000);
 }
 
-/* Polling one step: collect what the device returned. */
-static void vcd_queue_poll(struct vcd_queue *q)
-{
-	unsigned long flags;
-	bool any = false;
-
-	spin_lock_irqsave(&q->lock, flags);
-	if (!q->vd->dead)
-		any = vcd_queue_collect(q);
-	spin_unlock_irqrestore(&q->lock, flags);
-	if (any)
-		wake_up_all(&q->space);
-}
-
 /* Waits until q has returned a buffer since gen, or the device died. */
 static int vcd_queue_wait_space(struct vcd_queue *q, unsigned long gen,
 				unsigned long deadline, bool killable)
@@ -200,6 +192,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 {
 	unsigned long deadline = jiffies + vcd_timeout_jiffies(killable);
 	unsigned long flags, gen;
+	bool notify;
 	int err;
 
 	req->q = q;
@@ -210,13 +203,8 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 			return -ENODEV;
 		}
 		err = virtqueue_add_sgs(q->vq, sgs, out, in, req, GFP_ATOMIC);
-		if (!err) {
-			refcount_inc(&req->ref);
-			list_add_tail(&req->node, &q->pending);
-			virtqueue_kick(q->vq);
-			spin_unlock_irqrestore(&q->lock, flags);
-			return 0;
-		}
+		if (!err)
+			break;
 		gen = q->returned;
 		spin_unlock_irqrestore(&q->lock, flags);
 		if (err != -ENOSPC)
@@ -225,6 +213,16 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 		if (err)
 			return err;
 	}
+	refcount_inc(&req->ref);
+	list_add_tail(&req->node, &q->pending);
+	notify = virtqueue_kick_prepare(q->vq);
+	/* Outside the lock, but remove waits for it before the reset. */
+	rcu_read_lock();
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+	rcu_read_unlock();
+	return 0;
 }
 
 static int vcd_req_poll(struct vcd_req *req, bool killable)
