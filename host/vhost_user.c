@@ -115,11 +115,11 @@ static int set_mem_table(struct vu_conn *c, const struct vu_msg *m, int *fds,
 		     i, (unsigned long long)d[i].gpa,
 		     (unsigned long long)d[i].size,
 		     (unsigned long long)d[i].uaddr);
-	if (dev->started) {
-		device_stop_ring(dev);
-		if (device_try_start(dev))
-			return FAIL;
-	}
+	/* Re-translate a running ring; start one that only lacked memory. */
+	device_stop_ring(dev);
+	if (device_try_start(dev))
+		return FAIL;
+	device_process(dev);
 	return OK;
 }
 
@@ -142,6 +142,9 @@ static int set_vring_addr(struct vu_conn *c, const struct vu_msg *m)
 	dev->used = get64(m->payload + 16);
 	dev->avail = get64(m->payload + 24);
 	dev->have_addr = 1;
+	if (device_try_start(dev))
+		return FAIL;
+	device_process(dev);
 	return OK;
 }
 

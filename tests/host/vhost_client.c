@@ -341,7 +341,8 @@ static int mem_table(int fd, int memfd, int64_t *ack)
 	return 0;
 }
 
-static int guest_setup(int fd, struct guest *g)
+/* kick_first: send the ring's fds before the memory table and addresses. */
+static int guest_setup_order(int fd, struct guest *g, int kick_first)
 {
 	uint32_t st[2];
 	uint8_t addr[40] = { 0 };
@@ -360,6 +361,11 @@ static int guest_setup(int fd, struct guest *g)
 	g->used = (struct vring_used *)(g->mem + 0x2000);
 	g->kick = eventfd(0, EFD_CLOEXEC);
 	g->call = eventfd(0, EFD_CLOEXEC);
+	v = 0;
+	if (kick_first &&
+	    (acked(fd, VU_SET_VRING_CALL, &v, 8, &g->call, 1) != 0 ||
+	     acked(fd, VU_SET_VRING_KICK, &v, 8, &g->kick, 1) != 0))
+		return -1;
 	if (mem_table(fd, g->memfd, &ack) || ack != 0)
 		return -1;
 	st[0] = 0;
@@ -378,10 +384,16 @@ static int guest_setup(int fd, struct guest *g)
 	if (acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) != 0)
 		return -1;
 	v = 0;
-	if (acked(fd, VU_SET_VRING_CALL, &v, 8, &g->call, 1) != 0 ||
-	    acked(fd, VU_SET_VRING_KICK, &v, 8, &g->kick, 1) != 0)
+	if (!kick_first &&
+	    (acked(fd, VU_SET_VRING_CALL, &v, 8, &g->call, 1) != 0 ||
+	     acked(fd, VU_SET_VRING_KICK, &v, 8, &g->kick, 1) != 0))
 		return -1;
 	return 0;
+}
+
+static int guest_setup(int fd, struct guest *g)
+{
+	return guest_setup_order(fd, g, 0);
 }
 
 static void guest_free(struct guest *g)
@@ -843,6 +855,34 @@ static int c_data_path(void)
 	return alive_no_leak();
 }
 
+/* The ring starts whatever order its pieces arrive in. */
+static int c_kick_first(void)
+{
+	uint8_t key[16], iv[16], pt[64], ct[64], pl[632];
+	struct guest g;
+	int64_t enc;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup_order(fd, &g, 1) == 0, "setup, kick first");
+	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
+	unhex("000102030405060708090a0b0c0d0e0f", iv);
+	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
+	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	enc = create(fd, pl, 632);
+	CHECK(enc >= 0, "session");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	CHECK(kick_and_wait(&g, 1) == 0, "no completion");
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g.mem + 0x10400, ct, 64),
+	      "status %u or ciphertext wrong", g.mem[0x10600]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 /* QEMU goes away with requests pending: vcryptod cleans up, serves the next. */
 static int c_disconnect_midway(void)
 {
@@ -942,6 +982,7 @@ int main(int argc, char **argv)
 	run("truncated messages", c_truncated);
 	run("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
+	run("ring fds before the memory table", c_kick_first);
 	run("front-end disconnects with requests pending", c_disconnect_midway);
 	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	run("--fd with a connected socket", c_fd_mode);
