@@ -258,9 +258,12 @@ int main(int argc, char **argv)
 				goto out;
 	}
 out:
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		if (dirs[i].cap)
 			fclose(dirs[i].cap);
+		free(dirs[i].acc);
+		free(dirs[i].held);
+	}
 	close(cfd);
 	close(sfd);
 	return 0;
