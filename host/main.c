@@ -83,7 +83,7 @@ static void usage(FILE *f)
 		"                      (default auto: a hardware /dev/crypto, else\n"
 		"                      OpenSSL)\n"
 		"  --threads N         worker threads (default: number of CPUs)\n"
-		"  -v, --verbose       more log output (twice: debug)\n"
+		"  -v, --verbose       debug log (every message, session, request error)\n"
 		"  --print-capabilities  print the back-end capabilities (JSON)\n"
 		"  --version           print the version\n"
 		"  -h, --help          this help\n"
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	log_set_level(o.verbose >= 2 ? LOG_DEBUG : LOG_INFO);
+	log_set_level(o.verbose ? LOG_DEBUG : LOG_INFO);
 	if (!o.threads) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		o.threads = ncpu < 1 ? 1 : ncpu > 256 ? 256 : (unsigned int)ncpu;
