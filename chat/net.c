@@ -18,7 +18,7 @@ int net_resolve(const char *host, const char *port, int passive,
 	struct addrinfo hints = {
 		.ai_family = AF_UNSPEC,
 		.ai_socktype = SOCK_STREAM,
-		.ai_flags = passive ? AI_PASSIVE : AI_ADDRCONFIG,
+		.ai_flags = passive ? AI_PASSIVE : 0,
 	};
 	int rc = getaddrinfo(host, port, &hints, out);
 
