@@ -31,15 +31,16 @@ static void on_signal(int sig)
 		got_usr1 = 1;
 	else
 		got_term = 1;
-	if (write(sig_pipe[1], "", 1) < 0)
-		(void)0;	/* the pipe is full: a wakeup is pending anyway */
+	/* A full pipe already holds a wakeup: nothing to do if this fails. */
+	ssize_t n = write(sig_pipe[1], "", 1);
+
+	(void)n;
 	errno = saved;
 }
 
 static int setup_signals(void)
 {
 	struct sigaction sa;
-	int i;
 
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
 		return -1;
@@ -50,8 +51,6 @@ static int setup_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < 2; i++)
-		fcntl(sig_pipe[i], F_SETFL, O_NONBLOCK);
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct req_scratch {
 	size_t cap;
 };
 
+/* Free the working memory; s is empty (and reusable) afterwards. */
 void req_scratch_free(struct req_scratch *s);
 
 /*

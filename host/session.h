@@ -48,6 +48,7 @@ struct session_table {
 	struct session *slot[SESSION_SLOTS];
 };
 
+/* An empty table. */
 void session_table_init(struct session_table *t);
 
 /* Close every session (they are freed once their last user puts them). */
