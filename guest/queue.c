@@ -75,18 +75,26 @@ static void vcd_req_finish(struct vcd_req *req, int result)
 	complete(&req->done);
 }
 
-/* Caller holds q->lock and the device is alive. */
+/*
+ * Caller holds q->lock and the device is alive. In interrupt mode the
+ * callback is armed again on the way out, so a buffer the device returns
+ * after this look raises it.
+ */
 static bool vcd_queue_collect(struct vcd_queue *q)
 {
 	struct vcd_req *req;
 	unsigned int len;
 	bool any = false;
 
-	while ((req = virtqueue_get_buf(q->vq, &len))) {
-		vcd_req_finish(req, 0);
-		vcd_req_put_ring(req);
-		any = true;
-	}
+	do {
+		if (!q->vd->poll)
+			virtqueue_disable_cb(q->vq);
+		while ((req = virtqueue_get_buf(q->vq, &len))) {
+			vcd_req_finish(req, 0);
+			vcd_req_put_ring(req);
+			any = true;
+		}
+	} while (!q->vd->poll && !virtqueue_enable_cb(q->vq));
 	if (any)
 		q->returned++;
 	return any;
@@ -215,6 +223,12 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	}
 	refcount_inc(&req->ref);
 	list_add_tail(&req->node, &q->pending);
+	/*
+	 * A device that answers while it is notified (QEMU's own backend
+	 * without ioeventfd) needs no interrupt: the look below finds it.
+	 */
+	if (!q->vd->poll)
+		virtqueue_disable_cb(q->vq);
 	notify = virtqueue_kick_prepare(q->vq);
 	/* Outside the lock, but remove waits for it before the reset. */
 	rcu_read_lock();
@@ -222,6 +236,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	if (notify)
 		virtqueue_notify(q->vq);
 	rcu_read_unlock();
+	vcd_queue_poll(q);
 	return 0;
 }
 
