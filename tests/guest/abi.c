@@ -30,7 +30,6 @@ static const struct {
 	{ "open-close", test_open_close, true, "thousands of open/close cycles" },
 	{ "stress", test_stress, true, "mixed sizes from several threads" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },
-	{ "unplug", test_unplug, false, "ops until the host hot-unplugs the device" },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -34,7 +34,5 @@ extern const char *module_file;
 
 /* removal.c: unloading the module with a file open fails or is safe. */
 void test_unload(void);
-/* removal.c: hot-unplug under load gives errors, never a hang. */
-void test_unplug(void);
 
 #endif
