@@ -308,6 +308,16 @@ static int dispatch(struct vu_conn *c, struct vu_msg *m, int *fds,
 		if (get64(m->payload) & ~VU_FEATURES)
 			return protocol_error(m, "features we did not offer");
 		c->features = get64(m->payload);
+		/* QEMU starts its vhost device with SET_FEATURES. A ring still
+		 * running then belongs to a device the guest reset without
+		 * QEMU stopping us: after a virtqueue reset (RING_RESET) it
+		 * skips GET_VRING_BASE. Stop it as GET_VRING_BASE would. */
+		if (dev->started) {
+			device_stop_ring(dev);
+			replace_fd(&dev->kick_fd, -1);
+			vlog(LOG_INFO, "data queue stopped: the front-end starts "
+			     "the device again");
+		}
 		return OK;
 	case VU_GET_PROTOCOL_FEATURES:
 		if (m->size != 0 && m->size != VU_U64_SIZE)

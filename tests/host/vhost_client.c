@@ -886,6 +886,47 @@ static int c_kick_first(void)
 	return alive_no_leak();
 }
 
+/* QEMU after a virtqueue reset and a device reset: the ring is set up again,
+ * new memory included, without GET_VRING_BASE. The old ring stops, the new
+ * one serves. */
+static int c_restart_without_stop(void)
+{
+	uint8_t key[16], iv[16], pt[64], ct[64], pl[632];
+	struct guest g, g2;
+	uint64_t f = 1ull << 32, one = 1;
+	int64_t enc;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
+	unhex("000102030405060708090a0b0c0d0e0f", iv);
+	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
+	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	enc = create(fd, pl, 632);
+	CHECK(enc >= 0, "session");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	CHECK(kick_and_wait(&g, 1) == 0, "no completion on the first ring");
+
+	CHECK(acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
+	CHECK(guest_setup(fd, &g2) == 0, "the ring set up again, running");
+	/* the old ring is stopped: a kick on it is not served */
+	put_request(&g, 1, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	put_request(&g2, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	CHECK(kick_and_wait(&g2, 1) == 0, "no completion on the new ring");
+	CHECK(g2.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g2.mem + 0x10400, ct, 64),
+	      "status %u or ciphertext wrong", g2.mem[0x10600]);
+	CHECK(g.used->idx == 1 && g.mem[0x11600] == 0xee, "the old ring was served");
+	close(fd);
+	guest_free(&g);
+	guest_free(&g2);
+	return alive_no_leak();
+}
+
 /* QEMU goes away with requests pending: vcryptod cleans up, serves the next. */
 static int c_disconnect_midway(void)
 {
@@ -1074,6 +1115,8 @@ int main(int argc, char **argv)
 	run("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
 	run("ring fds before the memory table", c_kick_first);
+	run("ring set up again without GET_VRING_BASE (after a queue reset)",
+	    c_restart_without_stop);
 	run("front-end disconnects with requests pending", c_disconnect_midway);
 	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	run("--fd with a connected socket", c_fd_mode);
