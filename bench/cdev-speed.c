@@ -1,10 +1,13 @@
 /*
  * cdev-speed: AES-128-CBC throughput inside the guest, one request at a
- * time, through /dev/cryptodevN (the cryptodev ioctls) or through Linux's
- * own crypto API via AF_ALG. Each size runs for a fixed time after one
- * request checked against OpenSSL. Prints "SIZE OPS SECONDS" per size.
+ * time per process, through /dev/cryptodevN (the cryptodev ioctls) or
+ * through Linux's own crypto API via AF_ALG. Each size runs for a fixed
+ * time; the first and the last request of every process are checked
+ * against OpenSSL. With --processes P, P processes (each with its own
+ * session) run the same time window and their rates are summed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,14 +142,141 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+struct result {
+	unsigned long ops;
+	double seconds;
+};
+_Static_assert(sizeof(struct result) <= PIPE_BUF, "one atomic pipe write");
+
+/* One process's measurement of SIZE for SECS; 0 or -1 (reported). */
+static int measure(const struct path *p, size_t size, double secs, struct result *r)
+{
+	static uint8_t in[MAX_SIZE], out[MAX_SIZE], first[MAX_SIZE];
+	double start, end;
+
+	for (size_t i = 0; i < size; i++)
+		in[i] = (uint8_t)(i * 31 + 7);
+	if (run_op(p, in, first, size)) {
+		fprintf(stderr, "cdev-speed: %zu B: %s\n", size, strerror(errno));
+		return -1;
+	}
+	if (!matches_openssl(in, first, size)) {
+		fprintf(stderr, "cdev-speed: %zu B: output differs from OpenSSL\n", size);
+		return -1;
+	}
+	r->ops = 0;
+	start = now();
+	do {
+		/* check the clock every 16 requests: cheap, still fine-grained */
+		for (int k = 0; k < 16; k++, r->ops++)
+			if (run_op(p, in, out, size)) {
+				fprintf(stderr, "cdev-speed: %zu B: %s\n", size,
+					strerror(errno));
+				return -1;
+			}
+		end = now();
+	} while (end - start < secs);
+	r->seconds = end - start;
+	/* same key, IV and input every time: the last result must equal the first */
+	if (memcmp(out, first, size)) {
+		fprintf(stderr, "cdev-speed: %zu B: the last request's output differs "
+			"from OpenSSL\n", size);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_path(struct path *p, const char *dev, const char *alg)
+{
+	return alg ? open_afalg(p, alg) : open_cryptodev(p, dev);
+}
+
+/*
+ * P children, each with its own descriptor and session, start together (a
+ * pipe closed by the parent) and send their result back through a pipe.
+ * Returns the summed rate, or -1 when any child failed (it reported why).
+ */
+static double measure_parallel(const char *dev, const char *alg, int procs,
+			       size_t size, double secs, struct result *total)
+{
+	int go[2], res[2], failed = 0;
+	double rate = 0;
+
+	if (pipe(go) || pipe(res)) {
+		fprintf(stderr, "cdev-speed: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < procs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "cdev-speed: fork: %s\n", strerror(errno));
+			failed = 1;
+			break;
+		}
+		if (pid == 0) {
+			struct path p = { 0 };
+			struct result r = { 0 };
+			char c;
+
+			close(go[1]);
+			close(res[0]);
+			if (open_path(&p, dev, alg))
+				_exit(1);
+			if (read(go[0], &c, 1) < 0 || measure(&p, size, secs, &r))
+				_exit(1);
+			if (write(res[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);	/* the start signal: every child's read returns 0 */
+	close(res[1]);
+	total->ops = 0;
+	total->seconds = 0;
+	for (;;) {
+		struct result r;
+		ssize_t n = read(res[0], &r, sizeof(r));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(r))
+			break;
+		total->ops += r.ops;
+		if (r.seconds > total->seconds)
+			total->seconds = r.seconds;
+		rate += (double)r.ops / r.seconds;
+	}
+	close(res[0]);
+	for (;;) {
+		int st;
+		pid_t pid = wait(&st);
+
+		if (pid < 0)
+			break;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			failed = 1;
+	}
+	return failed ? -1 : rate;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: cdev-speed [--device PATH | --afalg DRIVER] [--seconds S] SIZE...\n"
-		"AES-128-CBC, one request at a time, S seconds per size (default 1).\n"
-		"Prints \"SIZE OPS SECONDS\" per size.\n"
+	fprintf(f, "Usage: cdev-speed [--device PATH | --afalg DRIVER] [--seconds S]\n"
+		"                  [--processes P] SIZE...\n"
+		"AES-128-CBC encryption, one request at a time per process, S seconds\n"
+		"per size (default 1); the first and last request of each process are\n"
+		"checked against OpenSSL. Prints one line per size:\n"
+		"  SIZE OPS SECONDS OPS/S MB/S\n"
+		"(OPS summed over the processes, SECONDS the longest process's time,\n"
+		"OPS/S the sum of the processes' rates, MB/S = OPS/S * SIZE / 1e6).\n"
 		"  -d, --device PATH    cryptodev node (default /dev/cryptodev0)\n"
 		"  -a, --afalg DRIVER   AF_ALG skcipher instead, e.g. virtio_crypto_aes_cbc\n"
-		"  -s, --seconds S      measuring time per size\n");
+		"  -s, --seconds S      measuring time per size\n"
+		"  -p, --processes P    P processes at once, each with its own session\n"
+		"                       (default 1, at most 64)\n"
+		"Exit: 0 measured, 1 a request failed or differed from OpenSSL, 2 usage.\n");
 }
 
 int main(int argc, char **argv)
@@ -154,17 +285,19 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "afalg", required_argument, NULL, 'a' },
 		{ "seconds", required_argument, NULL, 's' },
+		{ "processes", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static uint8_t in[MAX_SIZE], out[MAX_SIZE];
 	const char *dev = "/dev/cryptodev0", *alg = NULL;
 	struct path p = { 0 };
 	double secs = 1;
+	long procs = 1;
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:a:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:a:s:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dev = optarg;
@@ -173,9 +306,17 @@ int main(int argc, char **argv)
 			alg = optarg;
 			break;
 		case 's':
-			secs = atof(optarg);
-			if (secs <= 0) {
+			secs = strtod(optarg, &end);
+			if (*end || !(secs > 0 && secs < 3600)) {
 				fprintf(stderr, "cdev-speed: bad --seconds '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'p':
+			procs = strtol(optarg, &end, 10);
+			if (*end || procs < 1 || procs > 64) {
+				fprintf(stderr, "cdev-speed: bad --processes '%s' (1..64)\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -183,7 +324,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			puts("cdev-speed 1");
+			puts("cdev-speed 2");
 			return 0;
 		default:
 			usage(stderr);
@@ -194,40 +335,33 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (alg ? open_afalg(&p, alg) : open_cryptodev(&p, dev))
-		return 1;
-	for (size_t i = 0; i < sizeof(in); i++)
-		in[i] = (uint8_t)(i * 31 + 7);
 	for (int a = optind; a < argc; a++) {
-		long size = strtol(argv[a], NULL, 10);
-		unsigned long ops = 0;
-		double start, end;
+		long size = strtol(argv[a], &end, 10);
 
-		if (size < 16 || size > MAX_SIZE || size % 16) {
+		if (*end || size < 16 || size > MAX_SIZE || size % 16) {
 			fprintf(stderr, "cdev-speed: bad size '%s' (16..%d, multiple of 16)\n",
 				argv[a], MAX_SIZE);
 			return 2;
 		}
-		if (run_op(&p, in, out, (size_t)size)) {
-			fprintf(stderr, "cdev-speed: %ld B: %s\n", size, strerror(errno));
-			return 1;
+	}
+	if (procs == 1 && open_path(&p, dev, alg))
+		return 1;
+	for (int a = optind; a < argc; a++) {
+		size_t size = (size_t)strtol(argv[a], NULL, 10);
+		struct result r;
+		double rate;
+
+		if (procs == 1) {
+			if (measure(&p, size, secs, &r))
+				return 1;
+			rate = (double)r.ops / r.seconds;
+		} else {
+			rate = measure_parallel(dev, alg, (int)procs, size, secs, &r);
+			if (rate < 0)
+				return 1;
 		}
-		if (!matches_openssl(in, out, (size_t)size)) {
-			fprintf(stderr, "cdev-speed: %ld B: output differs from OpenSSL\n", size);
-			return 1;
-		}
-		start = now();
-		do {
-			/* check the clock every 16 requests: cheap, still fine-grained */
-			for (int k = 0; k < 16; k++, ops++)
-				if (run_op(&p, in, out, (size_t)size)) {
-					fprintf(stderr, "cdev-speed: %ld B: %s\n", size,
-						strerror(errno));
-					return 1;
-				}
-			end = now();
-		} while (end - start < secs);
-		printf("%ld %lu %.6f\n", size, ops, end - start);
+		printf("%zu %lu %.6f %.0f %.3f\n", size, r.ops, r.seconds, rate,
+		       rate * (double)size / 1e6);
 		fflush(stdout);
 	}
 	return 0;

@@ -5,11 +5,6 @@ $(B)/tests/driver-check: $(B)/tests/driver/driver-check.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-PROGS += $(B)/tests/driver-speed
-$(B)/tests/driver-speed: $(B)/tests/driver/driver-speed.o
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
 PROGS += $(B)/tests/driver-abuse
 $(B)/tests/driver-abuse: $(B)/tests/driver/driver-abuse.o
 	@mkdir -p $(dir $@)

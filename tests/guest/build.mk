@@ -7,10 +7,3 @@ PROGS += $(B)/tests/cdev-abi
 $(B)/tests/cdev-abi: $(CDEV_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# The guest benchmark's program (bench/20-guest-cryptodev runs it).
-PROGS += $(B)/bench/cdev-speed
-
-$(B)/bench/cdev-speed: $(B)/bench/20-guest-cryptodev.o
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
