@@ -1,10 +1,13 @@
 # Shared helpers for the chat scenario tests (sourced, not run).
-# Every process is started under timeout(1) and every wait is bounded.
+# Every wait is bounded; long-lived processes are stopped by the cleanup
+# (SIGTERM, then SIGKILL). They are not run under timeout(1): it follows
+# SIGTERM with SIGCONT, which can hang LeakSanitizer's exit-time check.
 set -u
 CHAT="$B/vcrypto-chat"
 RELAY="$B/tests/chat-relay"
 T="$TEST_TMP"
 PIDS=()
+STOPPED=()	# processes the test stopped with SIGSTOP
 HELD_FDS=()	# FIFO write ends held by the test: children must not inherit them
 
 # run_clean CMD...: exec CMD without the test's held FIFO ends, so that
@@ -20,8 +23,22 @@ run_clean() {
 # On exit: stop what is left, and fail on any sanitizer report.
 cleanup() {
 	local rc=$? p
+	for p in "${STOPPED[@]}"; do
+		kill -CONT "$p" 2>/dev/null	# or it would never exit
+	done
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null
+	done
+	# Bounded: whatever has not exited after 20 s is killed.
+	for _ in $(seq 1 1000); do
+		for p in "${PIDS[@]}"; do
+			kill -0 "$p" 2>/dev/null && break
+		done
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.02
+	done
+	for p in "${PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null && echo "killed $p: it did not exit on SIGTERM" >&2
 	done
 	wait 2>/dev/null
 	if grep -lE 'runtime error|Sanitizer' "$T"/*.err 2>/dev/null; then
@@ -82,7 +99,7 @@ start_server() {
 	local name=$1
 	shift
 	mkfifo "$T/$name.in"
-	(run_clean timeout 300 "$CHAT" server -p 0 "$@" <"$T/$name.in" \
+	(run_clean "$CHAT" server -p 0 "$@" <"$T/$name.in" \
 		>"$T/$name.out" 2>"$T/$name.err") &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
@@ -98,7 +115,7 @@ start_server() {
 start_client() {
 	local name=$1 key=$2 host=$3 port=$4 fd
 	mkfifo "$T/$name.in"
-	(run_clean timeout 300 "$CHAT" client -k "$key" "$host" "$port" \
+	(run_clean "$CHAT" client -k "$key" "$host" "$port" \
 		<"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err") &
 	PIDS+=("$!")
 	printf -v "CPID_$name" %s "$!"
