@@ -146,10 +146,13 @@ void device_run_work(struct work *w, struct req_scratch *scratch)
 static void dispatch(struct device *d, const struct chain *c)
 {
 	unsigned int n = c->nin + c->nout;
-	struct job *j;
+	struct job *j = NULL;
 
-	j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
-	if (!j || !d->pool) {
+	/* A guest may re-post a head before it is used: without this bound
+	 * it could queue jobs faster than the workers finish them. */
+	if (d->pool && workers_queued(d->pool) < d->vr.num)
+		j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
+	if (!j) {
 		/* Serve it here rather than lose it: the guest waits for it. */
 		uint32_t len = request_serve(&d->sessions, c, &d->inline_scratch,
 					     NULL);

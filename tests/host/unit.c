@@ -7,11 +7,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <linux/virtio_crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "../../host/device.h"
 #include "fake_guest.h"
 
 #define W VRING_DESC_F_WRITE
@@ -962,6 +965,63 @@ static int t_session_table_full(struct fake_guest *g)
 	return 0;
 }
 
+/* Workers that wait for the test to open the gate, so jobs pile up. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_open;
+
+static void gated_work(struct work *w, struct req_scratch *scratch)
+{
+	pthread_mutex_lock(&gate_lock);
+	while (!gate_open)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+	device_run_work(w, scratch);
+}
+
+/* The guest re-posts head 0 before it is used, round after round, while
+ * the workers are stuck: the device's queue stays bounded by the ring and
+ * every posted element is still returned. */
+static int t_repost_bound(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	struct workers *pool;
+	struct device d;
+	unsigned int round, k, queued_max = 0, posted = 0;
+
+	fg_desc(g, 0, fg_alloc(g, 1, 0xee), 1, W, 0);
+	gate_open = 0;
+	CHECK(workers_start(&pool, 1, gated_work) == 0, "no worker thread");
+	CHECK(device_init(&d, g->engine, pool) == 0, "device_init");
+	d.mem = g->mt;		/* map NULL: the device unmaps nothing */
+	d.num = g->num;
+	d.desc = FG_UADDR + FG_DESC;
+	d.avail = FG_UADDR + FG_AVAIL;
+	d.used = FG_UADDR + FG_USED;
+	d.have_addr = 1;
+	d.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	CHECK(d.kick_fd >= 0 && device_try_start(&d) == 0 && d.started,
+	      "ring did not start");
+	for (round = 0; round < 50; round++) {
+		for (k = 0; k < g->num; k++, posted++)
+			fg_post(g, 0);
+		device_process(&d);
+		if (workers_queued(pool) > queued_max)
+			queued_max = workers_queued(pool);
+	}
+	pthread_mutex_lock(&gate_lock);
+	gate_open = 1;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+	device_destroy(&d);
+	workers_stop(pool);
+	CHECK(queued_max <= g->num, "%u jobs queued for a ring of %u",
+	      queued_max, g->num);
+	CHECK(u->idx == (uint16_t)posted, "used index %u, %u posted", u->idx,
+	      posted);
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -996,6 +1056,7 @@ static const struct tcase tcases[] = {
 	{ "avail ring corrupt", t_ring_broken },
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
+	{ "re-posted heads while the workers are stuck", t_repost_bound },
 };
 
 static int run(const char *name, int (*fn)(struct fake_guest *), const void *arg,
