@@ -178,19 +178,26 @@ static void serve_inline(struct device *d, const struct chain *c)
 /*
  * Every popped request but the last goes to the workers; the last is served
  * here, which saves a thread wakeup per request when the guest sends one at
- * a time (the common case, and the latency that matters).
+ * a time (the common case, and the latency that matters). At most a ring's
+ * worth per call, so a guest that never stops posting cannot keep the
+ * connection's messages and signals waiting.
  */
 void device_process(struct device *d)
 {
 	struct chain *held = NULL;
-	int r, cur = 0;
+	unsigned int budget;
+	int r = 0, cur = 0;
 
+	d->backlog = 0;
 	if (!d->started || d->disabled)
 		return;
+	budget = d->vr.num;
 	for (;;) {
 		int more;
 
-		while ((r = vring_pop(&d->vr, &d->mem, &d->walk[cur])) == 1) {
+		while (budget > 0 &&
+		       (r = vring_pop(&d->vr, &d->mem, &d->walk[cur])) == 1) {
+			budget--;
 			if (held)
 				dispatch(d, held);
 			held = &d->walk[cur];
@@ -210,6 +217,10 @@ void device_process(struct device *d)
 		if (held) {
 			serve_inline(d, held);
 			held = NULL;
+			if (!budget) {
+				d->backlog = 1;
+				return;
+			}
 			continue;
 		}
 		if (!more)

@@ -32,6 +32,7 @@ struct device {
 	struct req_scratch inline_scratch;
 	pthread_mutex_t used_lock;	/* used ring and notifications */
 	unsigned int unsignalled;
+	int backlog;			/* device_process() left requests */
 };
 
 /* Set up an idle device. Returns 0 or -ENOMEM. */
@@ -63,7 +64,10 @@ void device_run_work(struct work *w, struct req_scratch *scratch);
 /* Consume the kick eventfd and dispatch every available request. */
 void device_kick(struct device *d);
 
-/* Pop and dispatch every available request (also used without a kick fd). */
+/*
+ * Pop and dispatch the available requests, at most a ring's worth; sets
+ * backlog when more may be waiting (call again before sleeping on the kick).
+ */
 void device_process(struct device *d);
 
 #endif

@@ -228,7 +228,7 @@ static void serve(int fd, struct device *dev)
 		unsigned int nfds;
 		int r;
 
-		if (poll(p, 3, -1) < 0 && errno != EINTR) {
+		if (poll(p, 3, dev->backlog ? 0 : -1) < 0 && errno != EINTR) {
 			vlog(LOG_ERROR, "poll: %s", strerror(errno));
 			break;
 		}
@@ -236,6 +236,8 @@ static void serve(int fd, struct device *dev)
 			break;
 		if (p[2].revents & POLLIN)
 			device_kick(dev);
+		else if (dev->backlog)
+			device_process(dev);
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		r = vu_recv(fd, &msg, fds, &nfds);

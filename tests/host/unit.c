@@ -1022,6 +1022,70 @@ static int t_repost_bound(struct fake_guest *g)
 	return 0;
 }
 
+struct poster {
+	struct fake_guest *g;
+	unsigned int total;
+};
+
+/* A guest that posts head 0 again as soon as the ring has room, total times. */
+static void *post_forever(void *arg)
+{
+	struct poster *ps = arg;
+	struct fake_guest *g = ps->g;
+	struct vring_avail *a = (struct vring_avail *)(g->mem + FG_AVAIL);
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	unsigned int n;
+
+	for (n = 0; n < ps->total; n++) {
+		uint16_t idx = a->idx;
+
+		while ((uint16_t)(idx - __atomic_load_n(&u->idx, __ATOMIC_ACQUIRE)) >=
+		       g->num)
+			;
+		a->ring[idx % g->num] = 0;
+		__atomic_store_n(&a->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Under a guest that never stops posting, one device_process() call takes
+ * at most a ring's worth and says more is waiting. */
+static int t_endless_guest(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	struct poster ps = { g, 200 * g->num };
+	unsigned int most = 0, calls = 0;
+	struct device d;
+	pthread_t t;
+
+	fg_desc(g, 0, fg_alloc(g, 1, 0xee), 1, W, 0);
+	CHECK(device_init(&d, g->engine, NULL) == 0, "device_init");
+	d.mem = g->mt;		/* map NULL: the device unmaps nothing */
+	d.num = g->num;
+	d.desc = FG_UADDR + FG_DESC;
+	d.avail = FG_UADDR + FG_AVAIL;
+	d.used = FG_UADDR + FG_USED;
+	d.have_addr = 1;
+	d.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	CHECK(d.kick_fd >= 0 && device_try_start(&d) == 0 && d.started,
+	      "ring did not start");
+	CHECK(pthread_create(&t, NULL, post_forever, &ps) == 0, "no guest thread");
+	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
+		uint16_t before = d.vr.last_avail;
+
+		device_process(&d);
+		if ((uint16_t)(d.vr.last_avail - before) > most)
+			most = (uint16_t)(d.vr.last_avail - before);
+		calls++;
+	}
+	pthread_join(t, NULL);
+	device_destroy(&d);
+	CHECK(most <= g->num, "one call popped %u requests of a %u-entry ring",
+	      most, g->num);
+	CHECK(calls > 0, "never called");
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -1057,6 +1121,7 @@ static const struct tcase tcases[] = {
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
+	{ "a guest that never stops posting", t_endless_guest },
 };
 
 static int run(const char *name, int (*fn)(struct fake_guest *), const void *arg,
