@@ -19,4 +19,20 @@ int log_enabled(enum log_level level);
 void vlog(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * A budget for one kind of line a guest can cause at will (one thread uses
+ * it): LOG_LIMIT_LINES a minute, then silence until the next minute, whose
+ * first line is preceded by the number dropped. Zero-initialise.
+ */
+#define LOG_LIMIT_LINES 10
+struct log_limit {
+	long minute;
+	unsigned int lines;
+	unsigned long dropped;
+};
+
+/* vlog() within l's budget. */
+void vlog_limited(struct log_limit *l, enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -240,9 +240,11 @@ static int create_session(struct vu_conn *c, struct vu_msg *m)
 				     &why);
 	}
 	if (ret) {
-		vlog(LOG_INFO, "session refused (cipher %u key %u op_type %u "
-		     "hash %u): %s", p.cipher_alg, p.key_len, p.op_type,
-		     p.hash_alg, why);
+		static struct log_limit limit;
+
+		vlog_limited(&limit, LOG_INFO, "session refused (cipher %u key "
+			     "%u op_type %u hash %u): %s", p.cipher_alg,
+			     p.key_len, p.op_type, p.hash_alg, why);
 		stats_add(&g_stats.sessions_refused, 1);
 		answer = ret;
 	} else {
@@ -266,8 +268,10 @@ static int close_session(struct vu_conn *c, const struct vu_msg *m)
 		return protocol_error(m, "payload is not a session id");
 	id = get64(m->payload);
 	if (session_close(&c->dev->sessions, id)) {
-		vlog(LOG_INFO, "close of unknown session %llu",
-		     (unsigned long long)id);
+		static struct log_limit limit;
+
+		vlog_limited(&limit, LOG_INFO, "close of unknown session %llu",
+			     (unsigned long long)id);
 		return FAIL;
 	}
 	vlog(LOG_DEBUG, "session %llu closed", (unsigned long long)id);

@@ -28,6 +28,7 @@
 #include <linux/virtio_crypto.h>
 #include <linux/virtio_ring.h>
 
+#include "../../host/log.h"
 #include "../../host/vhost_user.h"
 
 /* A guard against hangs only; every wait ends on an event long before. */
@@ -44,6 +45,9 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t log_cond = PTHREAD_COND_INITIALIZER;
 static char seen[8192];
 static int log_eof, log_gen;
+/* Lines a guest can cause at will (refused sessions, unknown closes), and
+ * disconnections, which mark a point in the log. */
+static unsigned int guest_lines, disconnects;
 
 struct drain_arg {
 	int fd, gen;
@@ -60,6 +64,11 @@ static void *drain(void *arg)
 	while (f && fgets(line, sizeof(line), f)) {
 		fputs(line, stdout);
 		pthread_mutex_lock(&log_lock);
+		if (strstr(line, "session refused") || strstr(line, "close of unknown") ||
+		    strstr(line, "similar lines dropped"))
+			guest_lines++;
+		if (strstr(line, "front-end disconnected"))
+			disconnects++;
 		if (gen == log_gen && (strstr(line, "listening on") || strstr(line, "serving fd") ||
 		    strstr(line, "counters (")))
 			strncat(seen, line, sizeof(seen) - strlen(seen) - 1);
@@ -88,6 +97,22 @@ static int wait_line(const char *what)
 	while (!strstr(seen, what) && !log_eof && ret == 0)
 		ret = pthread_cond_timedwait(&log_cond, &log_lock, &ts);
 	ret = strstr(seen, what) ? 0 : -1;
+	pthread_mutex_unlock(&log_lock);
+	return ret;
+}
+
+/* Wait until vcryptod reported more than n disconnections; 0 or -1. */
+static int wait_disconnects(unsigned int n)
+{
+	struct timespec ts;
+	int ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += HANG_MS / 1000;
+	pthread_mutex_lock(&log_lock);
+	while (disconnects <= n && !log_eof && ret == 0)
+		ret = pthread_cond_timedwait(&log_cond, &log_lock, &ts);
+	ret = disconnects > n ? 0 : -1;
 	pthread_mutex_unlock(&log_lock);
 	return ret;
 }
@@ -602,6 +627,38 @@ static int c_sessions(void)
 	return alive_no_leak();
 }
 
+/* A guest that makes QEMU create bad sessions and close unknown ones in a
+ * loop gets its answers, but cannot flood vcryptod's log. */
+static int c_log_flood(void)
+{
+	uint8_t pl[VU_SESSION_SIZE_7], key[64] = { 0 };
+	unsigned int i, lines, disc;
+	uint64_t id;
+	int fd = open_conn();
+
+	CHECK(fd >= 0, "connect");
+	pthread_mutex_lock(&log_lock);
+	lines = guest_lines;
+	disc = disconnects;
+	pthread_mutex_unlock(&log_lock);
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 17, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	for (i = 0; i < 500; i++) {
+		CHECK(create(fd, pl, sizeof(pl)) == -EINVAL, "bad session %u", i);
+		id = 0x5555000 + i;
+		CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0,
+		      "close of unknown session %u", i);
+	}
+	close(fd);
+	CHECK(wait_disconnects(disc) == 0, "no disconnection logged");
+	pthread_mutex_lock(&log_lock);
+	lines = guest_lines - lines;
+	pthread_mutex_unlock(&log_lock);
+	CHECK(lines <= 4 * (LOG_LIMIT_LINES + 1), "%u log lines for 1000 bad "
+	      "requests", lines);
+	return alive_no_leak();
+}
+
 /* Each of these messages must make vcryptod close the connection. */
 static int c_malformed(void)
 {
@@ -1109,6 +1166,8 @@ int main(int argc, char **argv)
 	run("features and REPLY_ACK", c_features);
 	run("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
 	run("malformed messages close the connection, fds closed", c_malformed);
+	run("bad sessions and unknown closes in a loop: rate-limited log",
+	    c_log_flood);
 	run("failures reported by REPLY_ACK (memory tables, ring, unknown)",
 	    c_acked_failures);
 	run("truncated messages", c_truncated);
