@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/virtio_crypto.h>
@@ -168,6 +169,11 @@ static int set_vring_fd(struct vu_conn *c, const struct vu_msg *m, int *fds,
 		return ret;
 	}
 	fd = has_fd ? fds[0] : -1;
+	/* Eventfds never block; whatever else came must not either. */
+	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
+		close(fd);
+		return protocol_error(m, "fd refuses O_NONBLOCK");
+	}
 	switch (m->request) {
 	case VU_SET_VRING_KICK:
 		if (!has_fd) {
