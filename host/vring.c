@@ -24,7 +24,10 @@ int vring_setup(struct virtq *vr, const struct mem_table *mem,
 	d = mem_uaddr(mem, desc, 16ull * num);
 	a = mem_uaddr(mem, avail, 4 + 2ull * num + 2);
 	u = mem_uaddr(mem, used, 4 + 8ull * num + 2);
-	if (!d || !a || !u)
+	/* An odd mmap_offset can misalign them here even when QEMU's
+	 * addresses are aligned; atomics need them aligned. */
+	if (!d || !a || !u || ((uintptr_t)d & 15) || ((uintptr_t)a & 1) ||
+	    ((uintptr_t)u & 3))
 		return -EINVAL;
 	memset(vr, 0, sizeof(*vr));
 	vr->num = num;

@@ -47,7 +47,7 @@ struct chain {
 /*
  * Point vr at a ring of num entries (a power of two, 1..VRING_MAX_NUM) whose
  * parts are at QEMU-virtual addresses desc/avail/used, all inside mem and
- * aligned as the spec requires. last_avail starts at base; used_idx at the
+ * aligned as the spec requires (there and in our mapping). last_avail starts at base; used_idx at the
  * used ring's current index. Returns 0 or -EINVAL (vr untouched).
  */
 int vring_setup(struct virtq *vr, const struct mem_table *mem,

@@ -886,6 +886,33 @@ static int t_ring_broken(struct fake_guest *g)
 	g->vr.last_avail = a->idx;
 	a->idx = (uint16_t)(a->idx + g->num + 1);
 	CHECK(fg_serve(g, &id, &len, &st) == -1, "avail jump accepted");
+	/* idx + 70000: wraps to +4464, still more than the ring */
+	g->vr.broken = NULL;
+	a->idx = (uint16_t)(g->vr.last_avail + 70000);
+	CHECK(fg_serve(g, &id, &len, &st) == -1, "avail jump of 70000 accepted");
+	return 0;
+}
+
+/* A region whose QEMU address is aligned but whose mapping is not (an odd
+ * mmap_offset): the ring parts would be misaligned in our memory. */
+static int t_ring_misaligned_host(struct fake_guest *g)
+{
+	struct mem_region r = { 0 };
+	struct mem_table t;
+	struct virtq vr;
+
+	r.gpa = FG_GPA;
+	r.size = FG_SIZE - 16;
+	r.uaddr = FG_UADDR;
+	r.host = g->mem + 1;
+	CHECK(mem_table_init(&t, &r, 1) == 0, "table refused");
+	CHECK(vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
+			  FG_UADDR + FG_USED, 0) == -EINVAL,
+	      "ring misaligned in host memory accepted");
+	r.host = g->mem + 16;
+	CHECK(mem_table_init(&t, &r, 1) == 0, "table refused");
+	CHECK(vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
+			  FG_UADDR + FG_USED, 0) == 0, "aligned ring refused");
 	return 0;
 }
 
@@ -1118,6 +1145,7 @@ static const struct tcase tcases[] = {
 	{ "block length and IV length", t_block_misaligned },
 	{ "chaining lengths", t_chain_lengths },
 	{ "avail ring corrupt", t_ring_broken },
+	{ "ring misaligned in host memory", t_ring_misaligned_host },
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
