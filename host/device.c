@@ -95,16 +95,21 @@ int device_try_start(struct device *d)
 		return 0;
 	if (vring_setup(&d->vr, &d->mem, d->num, d->desc, d->avail, d->used,
 			d->base)) {
-		vlog(LOG_WARN, "ring of %u entries at desc %#llx avail %#llx "
-		     "used %#llx is not inside guest memory or misaligned",
-		     d->num, (unsigned long long)d->desc,
-		     (unsigned long long)d->avail, (unsigned long long)d->used);
+		static struct log_limit limit;
+
+		vlog_limited(&limit, LOG_WARN, "ring of %u entries at desc %#llx "
+			     "avail %#llx used %#llx is not inside guest memory "
+			     "or misaligned", d->num,
+			     (unsigned long long)d->desc,
+			     (unsigned long long)d->avail,
+			     (unsigned long long)d->used);
 		return -EINVAL;
 	}
 	d->started = 1;
 	d->broken_logged = 0;
-	vlog(LOG_INFO, "data queue started: %u entries, avail index %u, used "
-	     "index %u", d->num, d->vr.last_avail, d->vr.used_idx);
+	vlog_limited(&d->ring_log, LOG_INFO, "data queue started: %u entries, "
+		     "avail index %u, used index %u", d->num, d->vr.last_avail,
+		     d->vr.used_idx);
 	return 0;
 }
 
@@ -207,8 +212,9 @@ void device_process(struct device *d)
 			if (held)
 				serve_inline(d, held);
 			if (!d->broken_logged)
-				vlog(LOG_ERROR, "data queue stopped: %s (the guest "
-				     "must reset the device)", d->vr.broken);
+				vlog_limited(&d->ring_log, LOG_ERROR, "data queue "
+					     "stopped: %s (the guest must reset "
+					     "the device)", d->vr.broken);
 			d->broken_logged = 1;
 			return;
 		}

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "memory.h"
 #include "session.h"
 #include "vring.h"
@@ -28,6 +29,7 @@ struct device {
 	int started;			/* requests are being popped */
 	int disabled;			/* SET_VRING_ENABLE 0 */
 	int broken_logged;
+	struct log_limit ring_log;	/* starts and stops: a guest's resets */
 	struct chain walk[2];		/* popped, and the one before */
 	struct req_scratch inline_scratch;
 	pthread_mutex_t used_lock;	/* used ring and notifications */

@@ -325,8 +325,9 @@ static int dispatch(struct vu_conn *c, struct vu_msg *m, int *fds,
 		if (dev->started) {
 			device_stop_ring(dev);
 			replace_fd(&dev->kick_fd, -1);
-			vlog(LOG_INFO, "data queue stopped: the front-end starts "
-			     "the device again");
+			vlog_limited(&dev->ring_log, LOG_INFO, "data queue "
+				     "stopped: the front-end starts the device "
+				     "again");
 		}
 		return OK;
 	case VU_GET_PROTOCOL_FEATURES:
@@ -385,7 +386,8 @@ static int dispatch(struct vu_conn *c, struct vu_msg *m, int *fds,
 		device_stop_ring(dev);
 		replace_fd(&dev->kick_fd, -1);
 		state[1] = dev->base;
-		vlog(LOG_INFO, "data queue stopped at avail index %u", dev->base);
+		vlog_limited(&dev->ring_log, LOG_INFO, "data queue stopped at "
+			     "avail index %u", dev->base);
 		return vu_send_reply(c->fd, m->request, state, sizeof(state)) ?
 		       CLOSE : OK;
 	}

@@ -47,7 +47,7 @@ static char seen[8192];
 static int log_eof, log_gen;
 /* Lines a guest can cause at will (refused sessions, unknown closes), and
  * disconnections, which mark a point in the log. */
-static unsigned int guest_lines, disconnects;
+static unsigned int guest_lines, ring_lines, disconnects;
 
 struct drain_arg {
 	int fd, gen;
@@ -67,6 +67,8 @@ static void *drain(void *arg)
 		if (strstr(line, "session refused") || strstr(line, "close of unknown") ||
 		    strstr(line, "similar lines dropped"))
 			guest_lines++;
+		if (strstr(line, "data queue"))
+			ring_lines++;
 		if (strstr(line, "front-end disconnected"))
 			disconnects++;
 		if (gen == log_gen && (strstr(line, "listening on") || strstr(line, "serving fd") ||
@@ -659,6 +661,42 @@ static int c_log_flood(void)
 	return alive_no_leak();
 }
 
+/* A guest that resets its device in a loop makes QEMU stop and start the
+ * ring each time: every stop answered, the log bounded. */
+static int c_ring_restart_flood(void)
+{
+	unsigned int i, lines, disc;
+	struct vu_msg m;
+	uint32_t st[2] = { 0, 0 };
+	struct guest g;
+	uint64_t v = 0;
+	int fd = open_conn(), kick;
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	pthread_mutex_lock(&log_lock);
+	lines = ring_lines;
+	disc = disconnects;
+	pthread_mutex_unlock(&log_lock);
+	for (i = 0; i < 200; i++) {
+		CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
+		      recv_reply(fd, &m) == 8 && m.request == VU_GET_VRING_BASE,
+		      "GET_VRING_BASE %u", i);
+		kick = eventfd(0, EFD_CLOEXEC);
+		CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &kick, 1) == 0,
+		      "SET_VRING_KICK %u", i);
+		close(kick);
+	}
+	close(fd);
+	guest_free(&g);
+	CHECK(wait_disconnects(disc) == 0, "no disconnection logged");
+	pthread_mutex_lock(&log_lock);
+	lines = ring_lines - lines;
+	pthread_mutex_unlock(&log_lock);
+	CHECK(lines <= 2 * (LOG_LIMIT_LINES + 1), "%u log lines for 200 ring "
+	      "restarts", lines);
+	return alive_no_leak();
+}
+
 /* Each of these messages must make vcryptod close the connection. */
 static int c_malformed(void)
 {
@@ -1208,6 +1246,8 @@ int main(int argc, char **argv)
 	    c_restart_without_stop);
 	run("front-end disconnects with requests pending", c_disconnect_midway);
 	run("a call fd that would block", c_call_fd_full);
+	run("ring stopped and started in a loop: rate-limited log",
+	    c_ring_restart_flood);
 	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	run("--fd with a connected socket", c_fd_mode);
 	if (vcd_pid > 0) {
