@@ -40,10 +40,13 @@ static uint64_t le64(const uint8_t *p)
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-/* Copy len bytes at offset off of the segment list into dst: 0, or -1 when
- * the segments do not hold them all in guest memory. */
-static int gather(const struct seg *seg, unsigned int n, uint64_t off,
-		  uint8_t *dst, uint64_t len)
+enum { FROM_GUEST, TO_GUEST };
+
+/* Copy len bytes between buf and offset off of the segment list, in the
+ * direction dir: 0, or -1 when the segments do not hold them all in guest
+ * memory. */
+static int copy_segs(const struct seg *seg, unsigned int n, uint64_t off,
+		     uint8_t *buf, uint64_t len, int dir)
 {
 	unsigned int i;
 
@@ -59,33 +62,11 @@ static int gather(const struct seg *seg, unsigned int n, uint64_t off,
 		take = seg[i].len - off;
 		if (take > len)
 			take = len;
-		memcpy(dst, seg[i].p + off, take);
-		dst += take;
-		len -= take;
-		off = 0;
-	}
-	return len ? -1 : 0;
-}
-
-static int scatter(const struct seg *seg, unsigned int n, uint64_t off,
-		   const uint8_t *src, uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n && len > 0; i++) {
-		uint64_t take;
-
-		if (off >= seg[i].len) {
-			off -= seg[i].len;
-			continue;
-		}
-		if (!seg[i].p)
-			return -1;
-		take = seg[i].len - off;
-		if (take > len)
-			take = len;
-		memcpy(seg[i].p + off, src, take);
-		src += take;
+		if (dir == TO_GUEST)
+			memcpy(seg[i].p + off, buf, take);
+		else
+			memcpy(buf, seg[i].p + off, take);
+		buf += take;
 		len -= take;
 		off = 0;
 	}
@@ -182,13 +163,14 @@ static int run(const struct req *r, const struct session *s,
 		return VIRTIO_CRYPTO_ERR;
 	aad = data;
 	data += r->aad_len;
-	if (gather(in, c->nin, off, iv, r->iv_len < VC_IV_LEN ? r->iv_len : VC_IV_LEN))
+	if (copy_segs(in, c->nin, off, iv,
+		      r->iv_len < VC_IV_LEN ? r->iv_len : VC_IV_LEN, FROM_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
 	off += r->iv_len;
-	if (gather(in, c->nin, off, aad, r->aad_len))
+	if (copy_segs(in, c->nin, off, aad, r->aad_len, FROM_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
 	off += r->aad_len;
-	if (gather(in, c->nin, off, data, r->src_len))
+	if (copy_segs(in, c->nin, off, data, r->src_len, FROM_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
 
 	if (chaining && s->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER) {
@@ -212,9 +194,10 @@ static int run(const struct req *r, const struct session *s,
 		if (vc_mac_compute(s->mac, b, 2, tag))
 			return VIRTIO_CRYPTO_ERR;
 	}
-	if (scatter(out, c->nout, 0, data, r->dst_len))
+	if (copy_segs(out, c->nout, 0, data, r->dst_len, TO_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
-	if (chaining && scatter(out, c->nout, r->dst_len, tag, r->hash_len))
+	if (chaining &&
+	    copy_segs(out, c->nout, r->dst_len, tag, r->hash_len, TO_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
 	return VIRTIO_CRYPTO_OK;
 }
@@ -244,7 +227,7 @@ static int serve(struct session_table *t, const struct chain *c,
 		vlog(LOG_DEBUG, "request %u: address outside guest memory", c->head);
 		return VIRTIO_CRYPTO_BADMSG;
 	}
-	if (gather(c->seg, c->nin, 0, h, HDR_LEN)) {
+	if (copy_segs(c->seg, c->nin, 0, h, HDR_LEN, FROM_GUEST)) {
 		vlog(LOG_DEBUG, "request %u: header shorter than %d bytes",
 		     c->head, HDR_LEN);
 		return VIRTIO_CRYPTO_BADMSG;
