@@ -33,7 +33,6 @@ void session_table_clear(struct session_table *t)
 		session_put(t->slot[i]);
 		t->slot[i] = NULL;
 	}
-	t->open = 0;
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -141,7 +140,6 @@ int session_create(struct session_table *t, struct vc_engine *e,
 	t->seq++;
 	s->id = (t->seq << 12) | i;
 	t->slot[i] = s;
-	t->open++;
 	pthread_mutex_unlock(&t->lock);
 	*id = s->id;
 	return 0;
@@ -172,7 +170,6 @@ int session_close(struct session_table *t, uint64_t id)
 		return -ENOENT;
 	}
 	t->slot[id % SESSION_SLOTS] = NULL;
-	t->open--;
 	pthread_mutex_unlock(&t->lock);
 	session_put(s);
 	return 0;

@@ -44,7 +44,6 @@ struct session {
 struct session_table {
 	pthread_mutex_t lock;
 	uint64_t seq;
-	unsigned int open;
 	struct session *slot[SESSION_SLOTS];
 };
 
