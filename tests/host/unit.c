@@ -893,6 +893,60 @@ static int t_ring_broken(struct fake_guest *g)
 	return 0;
 }
 
+/* Zero-length descriptors (any address) add nothing: not the status byte
+ * after a trailing one, not a bad address. */
+static int t_zero_length_descs(struct fake_guest *g)
+{
+	struct rq r = cbc_rq(g);
+	struct laid L = lay(g, &r);
+
+	fg_desc(g, L.ndesc - 1, L.status, 1, W | N, (uint16_t)L.ndesc);
+	fg_desc(g, L.ndesc, ~0ull, 0, W | N, (uint16_t)(L.ndesc + 1));
+	fg_desc(g, L.ndesc + 1, FG_GPA + FG_SIZE, 0, W, 0);
+	return serve(g, &L, VIRTIO_CRYPTO_OK, 65);
+}
+
+/* Region tables and translation at the edges of the 64-bit space. */
+static int t_memory_edges(struct fake_guest *g)
+{
+	struct mem_region r[2];
+	struct mem_table t;
+	uint64_t avail;
+
+	memset(r, 0, sizeof(r));
+	r[0].gpa = ~0ull - 4095;	/* ends exactly at 2^64 */
+	r[0].size = 4096;
+	r[0].uaddr = FG_UADDR;
+	r[0].host = g->mem;
+	CHECK(mem_table_init(&t, r, 1) == -EINVAL && t.n == 0,
+	      "region ending at 2^64 accepted");
+	r[0].gpa = ~0ull - 8191;	/* ends 4096 below */
+	CHECK(mem_table_init(&t, r, 1) == 0, "region below 2^64 refused");
+	CHECK(mem_gpa(&t, ~0ull - 8191, 4096, NULL) == g->mem, "start");
+	CHECK(mem_gpa(&t, ~0ull - 4096, 1, NULL) == g->mem + 4095, "last byte");
+	CHECK(mem_gpa(&t, ~0ull - 4096, 2, NULL) == NULL, "past the end");
+	CHECK(mem_gpa(&t, ~0ull - 4095, 0, &avail) == NULL && avail == 0,
+	      "length 0 at the end");
+	CHECK(mem_gpa(&t, ~0ull - 8000, ~0ull, NULL) == NULL, "gpa + len wraps");
+	CHECK(mem_gpa(&t, ~0ull - 8000, 0, &avail) == g->mem + 191 &&
+	      avail == 4096 - 191, "length 0 inside");
+	CHECK(mem_uaddr(&t, FG_UADDR + 8, 4088) == g->mem + 8, "uaddr inside");
+	CHECK(mem_uaddr(&t, FG_UADDR + 8, ~0ull - 4) == NULL, "uaddr + len wraps");
+	r[0].size = 0;
+	CHECK(mem_table_init(&t, r, 1) == -EINVAL, "empty region accepted");
+	r[0].size = 4096;
+	r[1] = r[0];
+	r[1].uaddr = FG_UADDR + 0x100000;
+	r[1].gpa = r[0].gpa + 4095;
+	CHECK(mem_table_init(&t, r, 2) == -EINVAL, "overlapping gpa accepted");
+	r[1].gpa = r[0].gpa - 4096;
+	r[1].uaddr = FG_UADDR + 4095;
+	CHECK(mem_table_init(&t, r, 2) == -EINVAL, "overlapping uaddr accepted");
+	CHECK(mem_table_init(&t, r, MEM_MAX_REGIONS + 1) == -EINVAL,
+	      "too many regions accepted");
+	return 0;
+}
+
 /* A region whose QEMU address is aligned but whose mapping is not (an odd
  * mmap_offset): the ring parts would be misaligned in our memory. */
 static int t_ring_misaligned_host(struct fake_guest *g)
@@ -1146,6 +1200,8 @@ static const struct tcase tcases[] = {
 	{ "chaining lengths", t_chain_lengths },
 	{ "avail ring corrupt", t_ring_broken },
 	{ "ring misaligned in host memory", t_ring_misaligned_host },
+	{ "memory table and translation at the edges", t_memory_edges },
+	{ "zero-length descriptors", t_zero_length_descs },
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
