@@ -145,6 +145,8 @@ void device_run_work(struct work *w, struct req_scratch *scratch)
 	uint32_t len = request_serve(&j->dev->sessions, &j->c, scratch, NULL);
 
 	complete(j->dev, j->c.head, len);
+	__atomic_sub_fetch(&j->dev->queued_segs, j->c.nin + j->c.nout,
+			   __ATOMIC_RELAXED);
 	free(j);
 }
 
@@ -153,9 +155,12 @@ static void dispatch(struct device *d, const struct chain *c)
 	unsigned int n = c->nin + c->nout;
 	struct job *j = NULL;
 
-	/* A guest may re-post a head before it is used: without this bound
-	 * it could queue jobs faster than the workers finish them. */
-	if (d->pool && workers_queued(d->pool) < d->vr.num)
+	/* A guest may re-post a head before it is used: without these bounds
+	 * it could queue jobs (up to CHAIN_MAX_SEGS segments each) faster
+	 * than the workers finish them. */
+	if (d->pool && workers_queued(d->pool) < d->vr.num &&
+	    __atomic_load_n(&d->queued_segs, __ATOMIC_RELAXED) + n <=
+	    CHAIN_MAX_SEGS)
 		j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
 	if (!j) {
 		/* Serve it here rather than lose it: the guest waits for it. */
@@ -166,6 +171,7 @@ static void dispatch(struct device *d, const struct chain *c)
 		complete(d, c->head, len);
 		return;
 	}
+	__atomic_add_fetch(&d->queued_segs, n, __ATOMIC_RELAXED);
 	j->dev = d;
 	j->c = *c;
 	j->c.seg = j->seg;

@@ -34,6 +34,7 @@ struct device {
 	struct req_scratch inline_scratch;
 	pthread_mutex_t used_lock;	/* used ring and notifications */
 	unsigned int unsignalled;
+	unsigned int queued_segs;	/* in jobs not yet completed */
 	int backlog;			/* device_process() left requests */
 };
 

@@ -1060,29 +1060,48 @@ static void gated_work(struct work *w, struct req_scratch *scratch)
 	device_run_work(w, scratch);
 }
 
-/* The guest re-posts head 0 before it is used, round after round, while
- * the workers are stuck: the device's queue stays bounded by the ring and
- * every posted element is still returned. */
-static int t_repost_bound(struct fake_guest *g)
+/* A device over the fake guest's memory and ring; 0 or -1. */
+static int device_over(struct fake_guest *g, struct device *d,
+		       struct workers *pool)
+{
+	if (device_init(d, g->engine, pool))
+		return -1;
+	d->mem = g->mt;		/* map NULL: the device unmaps nothing */
+	d->num = g->num;
+	d->desc = FG_UADDR + FG_DESC;
+	d->avail = FG_UADDR + FG_AVAIL;
+	d->used = FG_UADDR + FG_USED;
+	d->have_addr = 1;
+	d->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return d->kick_fd >= 0 && device_try_start(d) == 0 && d->started ? 0 : -1;
+}
+
+/*
+ * The guest re-posts head 0 (a chain of segs segments) before it is used,
+ * round after round, while the workers are stuck: the device's queue stays
+ * bounded by the ring and by CHAIN_MAX_SEGS segments in all, and every
+ * posted element is still returned.
+ */
+static int repost_stuck(struct fake_guest *g, unsigned int segs)
 {
 	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
 	struct workers *pool;
 	struct device d;
 	unsigned int round, k, queued_max = 0, posted = 0;
+	uint64_t byte = fg_alloc(g, 1, 0xee), table;
 
-	fg_desc(g, 0, fg_alloc(g, 1, 0xee), 1, W, 0);
+	if (segs == 1) {
+		fg_desc(g, 0, byte, 1, W, 0);
+	} else {
+		table = fg_alloc(g, 16 * segs, 0);
+		for (k = 0; k + 1 < segs; k++)
+			fg_idesc(g, table, k, byte, 1, N, (uint16_t)(k + 1));
+		fg_idesc(g, table, k, byte, 1, W, 0);
+		fg_desc(g, 0, table, 16 * segs, I, 0);
+	}
 	gate_open = 0;
 	CHECK(workers_start(&pool, 1, gated_work) == 0, "no worker thread");
-	CHECK(device_init(&d, g->engine, pool) == 0, "device_init");
-	d.mem = g->mt;		/* map NULL: the device unmaps nothing */
-	d.num = g->num;
-	d.desc = FG_UADDR + FG_DESC;
-	d.avail = FG_UADDR + FG_AVAIL;
-	d.used = FG_UADDR + FG_USED;
-	d.have_addr = 1;
-	d.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	CHECK(d.kick_fd >= 0 && device_try_start(&d) == 0 && d.started,
-	      "ring did not start");
+	CHECK(device_over(g, &d, pool) == 0, "ring did not start");
 	for (round = 0; round < 50; round++) {
 		for (k = 0; k < g->num; k++, posted++)
 			fg_post(g, 0);
@@ -1098,9 +1117,21 @@ static int t_repost_bound(struct fake_guest *g)
 	workers_stop(pool);
 	CHECK(queued_max <= g->num, "%u jobs queued for a ring of %u",
 	      queued_max, g->num);
+	CHECK(queued_max * segs <= CHAIN_MAX_SEGS, "%u jobs of %u segments queued",
+	      queued_max, segs);
 	CHECK(u->idx == (uint16_t)posted, "used index %u, %u posted", u->idx,
 	      posted);
 	return 0;
+}
+
+static int t_repost_bound(struct fake_guest *g)
+{
+	return repost_stuck(g, 1);
+}
+
+static int t_repost_bound_segs(struct fake_guest *g)
+{
+	return repost_stuck(g, 8192);
 }
 
 struct poster {
@@ -1140,16 +1171,7 @@ static int t_endless_guest(struct fake_guest *g)
 	pthread_t t;
 
 	fg_desc(g, 0, fg_alloc(g, 1, 0xee), 1, W, 0);
-	CHECK(device_init(&d, g->engine, NULL) == 0, "device_init");
-	d.mem = g->mt;		/* map NULL: the device unmaps nothing */
-	d.num = g->num;
-	d.desc = FG_UADDR + FG_DESC;
-	d.avail = FG_UADDR + FG_AVAIL;
-	d.used = FG_UADDR + FG_USED;
-	d.have_addr = 1;
-	d.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	CHECK(d.kick_fd >= 0 && device_try_start(&d) == 0 && d.started,
-	      "ring did not start");
+	CHECK(device_over(g, &d, NULL) == 0, "ring did not start");
 	CHECK(pthread_create(&t, NULL, post_forever, &ps) == 0, "no guest thread");
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
@@ -1205,6 +1227,8 @@ static const struct tcase tcases[] = {
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
+	{ "re-posted 8192-segment chains while the workers are stuck",
+	  t_repost_bound_segs },
 	{ "a guest that never stops posting", t_endless_guest },
 };
 
