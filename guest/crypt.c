@@ -187,6 +187,7 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 	struct vcd_chunk c = { .vd = vd, .s = s };
 	unsigned long src = (unsigned long)cop->src;
 	unsigned long dst = (unsigned long)cop->dst;
+	int epoch = atomic_read(&vd->epoch);
 	u32 off, n;
 	int err;
 
@@ -215,6 +216,9 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 	for (off = 0; off < cop->len; off += n) {
 		n = min(cop->len - off, vd->chunk);
 		err = vcd_crypt_chunk(&c, src + off, dst + off, n);
+		/* A reset since the device session was looked up forgot it. */
+		if (err == -EINVAL && atomic_read(&vd->epoch) != epoch)
+			err = -EAGAIN;
 		if (err)
 			return err;
 	}

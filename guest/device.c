@@ -83,7 +83,8 @@ static int vcd_read_config(struct vcd_device *vd)
 	return 0;
 }
 
-static int vcd_find_vqs(struct vcd_device *vd)
+/* again: after a reset, the queues' waiters and lists stay. */
+static int vcd_find_vqs(struct vcd_device *vd, bool again)
 {
 	unsigned int i, n = vd->nr_dataqs + 1;
 	struct virtqueue **vqs;
@@ -118,12 +119,21 @@ static int vcd_find_vqs(struct vcd_device *vd)
 			err = -EINVAL;
 			goto out;
 		}
-		vcd_queue_init(&vd->dataqs[i], vd, vqs[i]);
 	}
-	vcd_queue_init(&vd->ctrlq, vd, vqs[i]);
 	if (vd->poll)
 		for (i = 0; i < n; i++)
 			virtqueue_disable_cb(vqs[i]);
+	/* Stopped queues read q->vq only once vcd_queue_restart() ran. */
+	for (i = 0; i < vd->nr_dataqs; i++) {
+		if (again)
+			vd->dataqs[i].vq = vqs[i];
+		else
+			vcd_queue_init(&vd->dataqs[i], vd, vqs[i]);
+	}
+	if (again)
+		vd->ctrlq.vq = vqs[i];
+	else
+		vcd_queue_init(&vd->ctrlq, vd, vqs[i]);
 out:
 	kfree(names);
 	kfree(cbs);
@@ -223,6 +233,9 @@ static int vcd_probe(struct virtio_device *vdev)
 	if (!vd)
 		return -ENOMEM;
 	kref_init(&vd->ref);
+	mutex_init(&vd->reset_lock);
+	INIT_WORK(&vd->recover_work, vcd_device_recover);
+	atomic_set(&vd->epoch, 0);
 	vd->vdev = vdev;
 	vd->poll = vcd_poll;
 	err = vcd_read_config(vd);
@@ -233,7 +246,7 @@ static int vcd_probe(struct virtio_device *vdev)
 		err = -ENOMEM;
 		goto err_put;
 	}
-	err = vcd_find_vqs(vd);
+	err = vcd_find_vqs(vd, false);
 	if (err)
 		goto err_put;
 	vdev->priv = vd;
@@ -253,15 +266,11 @@ err_put:
 	return err;
 }
 
-static void vcd_remove(struct virtio_device *vdev)
+/* Resets the device and releases its virtqueues; queues already stopped. */
+static void vcd_release_vqs(struct vcd_device *vd)
 {
-	struct vcd_device *vd = vdev->priv;
 	unsigned int i;
 
-	vcd_unregister(vd);
-	for (i = 0; i < vd->nr_dataqs; i++)
-		vcd_queue_kill(&vd->dataqs[i]);
-	vcd_queue_kill(&vd->ctrlq);
 	/* Submitters still notifying outside the queue lock are done. */
 	synchronize_rcu();
 	/* From here the device touches no buffer and no callback runs. */
@@ -269,7 +278,84 @@ static void vcd_remove(struct virtio_device *vdev)
 	for (i = 0; i < vd->nr_dataqs; i++)
 		vcd_queue_detach(&vd->dataqs[i]);
 	vcd_queue_detach(&vd->ctrlq);
-	vdev->config->del_vqs(vdev);
+	vd->vdev->config->del_vqs(vd->vdev);
+}
+
+static void vcd_kill(struct vcd_device *vd)
+{
+	unsigned int i;
+
+	for (i = 0; i < vd->nr_dataqs; i++)
+		vcd_queue_kill(&vd->dataqs[i]);
+	vcd_queue_kill(&vd->ctrlq);
+}
+
+/* Negotiates again after a reset and starts new virtqueues. */
+static int vcd_restart(struct vcd_device *vd)
+{
+	struct virtio_device *vdev = vd->vdev;
+	unsigned int i;
+	int err;
+
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
+	err = vdev->config->finalize_features(vdev);
+	if (err)
+		return err;
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_FEATURES_OK))
+		return -ENODEV;
+	err = vcd_find_vqs(vd, true);
+	if (err)
+		return err;
+	virtio_device_ready(vdev);
+	for (i = 0; i < vd->nr_dataqs; i++)
+		vcd_queue_restart(&vd->dataqs[i]);
+	vcd_queue_restart(&vd->ctrlq);
+	return 0;
+}
+
+void vcd_device_recover(struct work_struct *work)
+{
+	struct vcd_device *vd = container_of(work, struct vcd_device,
+					     recover_work);
+	struct virtio_device *vdev = vd->vdev;
+	unsigned int i;
+	int err;
+
+	mutex_lock(&vd->reset_lock);
+	if (READ_ONCE(vd->dead))
+		goto out;
+	for (i = 0; i < vd->nr_dataqs; i++)
+		vcd_queue_stop(&vd->dataqs[i]);
+	vcd_queue_stop(&vd->ctrlq);
+	vcd_release_vqs(vd);
+	/* The reset forgot every device session. */
+	atomic_inc(&vd->epoch);
+	err = vcd_restart(vd);
+	if (err) {
+		vd->broken = true;
+		vcd_kill(vd);
+		dev_err(&vdev->dev, "cannot restart after a reset: %d\n", err);
+		goto out;
+	}
+	dev_info(&vdev->dev, "reset after a timed-out request\n");
+out:
+	mutex_unlock(&vd->reset_lock);
+}
+
+static void vcd_remove(struct virtio_device *vdev)
+{
+	struct vcd_device *vd = vdev->priv;
+
+	vcd_unregister(vd);
+	mutex_lock(&vd->reset_lock);
+	vcd_kill(vd);
+	if (!vd->broken)
+		vcd_release_vqs(vd);
+	mutex_unlock(&vd->reset_lock);
+	/* Nobody queues it once the device is dead. */
+	cancel_work_sync(&vd->recover_work);
 	dev_info(&vdev->dev, "removed /dev/cryptodev%d\n", vd->minor);
 	vcd_device_put(vd);
 }

@@ -24,6 +24,10 @@ bool vcd_crypto_alias;
 module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);
 MODULE_PARM_DESC(crypto_alias, "Also name the first device /dev/crypto");
 
+bool vcd_recover;
+module_param_named(recover, vcd_recover, bool, 0644);
+MODULE_PARM_DESC(recover, "Reset the device when a request times out (default 0)");
+
 struct workqueue_struct *vcd_wq;
 struct class *vcd_class;
 dev_t vcd_devt;

@@ -59,6 +59,7 @@ void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
 	spin_lock_init(&q->lock);
 	q->vq = vq;
 	q->vd = vd;
+	q->stopped = false;
 	INIT_LIST_HEAD(&q->pending);
 	q->returned = 0;
 	init_waitqueue_head(&q->space);
@@ -107,7 +108,7 @@ static void vcd_queue_poll(struct vcd_queue *q)
 	bool any = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (!q->vd->dead)
+	if (!q->vd->dead && !q->stopped)
 		any = vcd_queue_collect(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (any)
@@ -138,6 +139,30 @@ void vcd_queue_kill(struct vcd_queue *q)
 	WRITE_ONCE(q->vd->dead, true);
 	list_for_each_entry_safe(req, tmp, &q->pending, node)
 		vcd_req_finish(req, -ENODEV);
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
+}
+
+void vcd_queue_stop(struct vcd_queue *q)
+{
+	struct vcd_req *req, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	WRITE_ONCE(q->stopped, true);
+	list_for_each_entry_safe(req, tmp, &q->pending, node)
+		vcd_req_finish(req, -EAGAIN);
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
+}
+
+void vcd_queue_restart(struct vcd_queue *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	WRITE_ONCE(q->stopped, false);
+	q->returned++;
 	spin_unlock_irqrestore(&q->lock, flags);
 	wake_up_all(&q->space);
 }
@@ -184,11 +209,13 @@ static int vcd_queue_wait_space(struct vcd_queue *q, unsigned long gen,
 	if (killable)
 		left = wait_event_killable_timeout(q->space,
 				READ_ONCE(q->returned) != gen ||
-				READ_ONCE(q->vd->dead), left);
+				READ_ONCE(q->vd->dead) ||
+				READ_ONCE(q->stopped), left);
 	else
 		left = wait_event_timeout(q->space,
 				READ_ONCE(q->returned) != gen ||
-				READ_ONCE(q->vd->dead), left);
+				READ_ONCE(q->vd->dead) ||
+				READ_ONCE(q->stopped), left);
 	if (left < 0)
 		return -EINTR;
 	return 0;
@@ -206,9 +233,10 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	req->q = q;
 	for (;;) {
 		spin_lock_irqsave(&q->lock, flags);
-		if (q->vd->dead) {
+		if (q->vd->dead || q->stopped) {
+			err = q->vd->dead ? -ENODEV : -EAGAIN;
 			spin_unlock_irqrestore(&q->lock, flags);
-			return -ENODEV;
+			return err;
 		}
 		err = virtqueue_add_sgs(q->vq, sgs, out, in, req, GFP_ATOMIC);
 		if (!err)
@@ -261,6 +289,7 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 {
 	struct vcd_queue *q = req->q;
 	unsigned long flags;
+	bool recover;
 	long left;
 	int err;
 
@@ -279,10 +308,17 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 	spin_lock_irqsave(&q->lock, flags);
 	if (req->finished)
 		err = req->result;
+	recover = err == -ETIMEDOUT && READ_ONCE(vcd_recover) &&
+		  !q->vd->dead && !q->stopped;
+	/* Under the lock: remove marks the device dead, then cancels it. */
+	if (recover)
+		queue_work(vcd_wq, &q->vd->recover_work);
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (err == -ETIMEDOUT)
-		pr_warn_ratelimited("request timed out after %u s; the device keeps its buffers until it answers or is reset\n",
-				    vcd_timeout_seconds(killable));
+		pr_warn_ratelimited("request timed out after %u s; %s\n",
+				    vcd_timeout_seconds(killable),
+				    recover ? "resetting the device" :
+				    "the device keeps its buffers until it answers or is reset");
 	return err;
 }
 

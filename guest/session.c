@@ -144,8 +144,8 @@ static void vcd_device_session_destroy(struct vcd_session *s, u64 id)
 	err = vcd_ctrl(s->vd, req, 0, &req->sg_in);
 	if (!err)
 		err = vcd_status_errno(req->ctrl.in.destroy.status);
-	/* A dead device has no sessions left to destroy. */
-	if (err && err != -ENODEV)
+	/* A dead or resetting device has no sessions left to destroy. */
+	if (err && err != -ENODEV && err != -EAGAIN)
 		pr_warn_ratelimited("destroying device session %llu failed: %d\n",
 				    id, err);
 	vcd_req_put(req);
@@ -153,14 +153,16 @@ static void vcd_device_session_destroy(struct vcd_session *s, u64 id)
 
 int vcd_session_device_id(struct vcd_session *s, bool encrypt, u64 *id)
 {
-	int err = 0;
+	int err = 0, epoch;
 
 	if (mutex_lock_killable(&s->lock))
 		return -EINTR;
-	if (!s->live[encrypt]) {
+	epoch = atomic_read(&s->vd->epoch);
+	if (!s->live[encrypt] || s->epoch[encrypt] != epoch) {
 		err = vcd_device_session_create(s, encrypt,
 						&s->dev_id[encrypt]);
 		s->live[encrypt] = !err;
+		s->epoch[encrypt] = epoch;
 	}
 	*id = s->dev_id[encrypt];
 	mutex_unlock(&s->lock);
@@ -173,7 +175,8 @@ static void vcd_session_release(struct kref *ref)
 	int dir;
 
 	for (dir = 0; dir < 2; dir++)
-		if (s->live[dir])
+		if (s->live[dir] &&
+		    s->epoch[dir] == atomic_read(&s->vd->epoch))
 			vcd_device_session_destroy(s, s->dev_id[dir]);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);

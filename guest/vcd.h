@@ -38,6 +38,7 @@
 extern bool vcd_poll;
 extern unsigned int vcd_timeout;
 extern bool vcd_crypto_alias;
+extern bool vcd_recover;
 extern struct workqueue_struct *vcd_wq;
 extern struct class *vcd_class;
 extern dev_t vcd_devt;
@@ -49,6 +50,7 @@ struct vcd_queue {
 	spinlock_t lock;		/* add/kick/get_buf, pending */
 	struct virtqueue *vq;		/* dangling once vd is dead */
 	struct vcd_device *vd;
+	bool stopped;			/* the device is being reset */
 	struct list_head pending;	/* unfinished, in the ring */
 	unsigned long returned;		/* space waiters watch it */
 	wait_queue_head_t space;
@@ -58,6 +60,10 @@ struct vcd_device {
 	struct kref ref;		/* the virtio device's, open files' */
 	struct virtio_device *vdev;
 	bool dead;			/* written under every queue lock */
+	bool broken;			/* no virtqueues left; under reset_lock */
+	struct mutex reset_lock;	/* recovery against remove */
+	struct work_struct recover_work;
+	atomic_t epoch;			/* device sessions older are gone */
 	bool poll;
 	int minor;
 	bool alias;			/* also /dev/crypto */
@@ -120,6 +126,7 @@ struct vcd_session {
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
 	struct mutex lock;		/* device sessions and iv */
 	bool live[2];			/* device session per direction */
+	int epoch[2];			/* vd->epoch when created */
 	u64 dev_id[2];
 	u8 iv[VCD_BLOCK];		/* used when a request has no iv */
 };
@@ -138,6 +145,8 @@ struct vcd_device *vcd_device_get(unsigned int minor);
 void vcd_device_put(struct vcd_device *vd);
 /* Registers the virtio driver; 0 or a negative errno. */
 int vcd_device_init(void);
+/* Resets vd and starts it again (work item of a timed-out request). */
+void vcd_device_recover(struct work_struct *work);
 /* Unregisters the virtio driver (removes every device). */
 void vcd_device_exit(void);
 
@@ -145,6 +154,14 @@ void vcd_device_exit(void);
 /* Sets up an empty queue of vd over vq. */
 void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
 		    struct virtqueue *vq);
+/*
+ * Stops q for a recovery: fails every pending request with -EAGAIN and
+ * new submissions too, until vcd_queue_restart(). The ring keeps its
+ * references.
+ */
+void vcd_queue_stop(struct vcd_queue *q);
+/* Lets q, stopped and given a new virtqueue, take requests again. */
+void vcd_queue_restart(struct vcd_queue *q);
 /* The virtqueue callback: finishes every returned request. */
 void vcd_queue_done(struct virtqueue *vq);
 /*
@@ -161,14 +178,17 @@ void vcd_req_put(struct vcd_req *req);
 /*
  * Adds req's buffers (out readable lists, then in writable lists) to q and
  * notifies the device, waiting for ring space if needed. 0, -ENODEV,
- * -ETIMEDOUT, -EINTR (killable only), -EIO.
+ * -ETIMEDOUT, -EINTR (killable only), -EAGAIN (the device is being reset),
+ * -EIO.
  */
 int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 		   struct scatterlist *sgs[], unsigned int out,
 		   unsigned int in, bool killable);
 /*
  * Waits for the device to return req (bounded by the timeout parameter).
- * 0 when it did, -ENODEV, -ETIMEDOUT, -EINTR (killable only).
+ * 0 when it did, -ENODEV, -ETIMEDOUT, -EINTR (killable only), -EAGAIN
+ * (the device is being reset). A timeout starts a recovery when the
+ * recover parameter is set.
  */
 int vcd_req_wait(struct vcd_req *req, bool killable);
 /* The errno of a virtio-crypto status. */

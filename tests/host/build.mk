@@ -42,3 +42,9 @@ PROGS += $(B)/tests/vcryptod-vq-reset
 $(B)/tests/vcryptod-vq-reset: $(B)/tests/host/vq_reset.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# One file and session across a back-end restart (static copy in the guest).
+PROGS += $(B)/tests/vcryptod-recover
+$(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
