@@ -954,6 +954,50 @@ static int c_data_path(void)
 }
 
 /* The ring starts whatever order its pieces arrive in. */
+/* A new memory table while requests are in flight: they finish on the old
+ * mapping before it goes (ASan would see a use after unmap), all correct. */
+static int c_mem_table_in_flight(void)
+{
+	uint8_t key[16], iv[16], pt[64], ct[64], pl[VU_SESSION_SIZE_7];
+	uint32_t st[2] = { 0, 0 };
+	struct vu_msg m;
+	struct guest g;
+	uint64_t one = 1;
+	int64_t enc, ack;
+	int fd = open_conn(), k;
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
+	unhex("000102030405060708090a0b0c0d0e0f", iv);
+	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
+	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	enc = create(fd, pl, sizeof(pl));
+	CHECK(enc >= 0, "session");
+	for (k = 0; k < 12; k++)
+		put_request(&g, (unsigned int)k, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+			    (uint64_t)enc, iv, pt, 64);
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	CHECK(mem_table(fd, g.memfd, &ack) == 0 && ack == 0, "SET_MEM_TABLE");
+	CHECK(kick_and_wait(&g, 12) == 0, "not all completed");
+	for (k = 0; k < 12; k++) {
+		const uint8_t *b = g.mem + 0x10000 + 0x1000 * k;
+
+		CHECK(b[0x600] == VIRTIO_CRYPTO_OK && !memcmp(b + 0x400, ct, 64),
+		      "request %d: status %u or ciphertext wrong", k, b[0x600]);
+	}
+	CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
+	      recv_reply(fd, &m) == 8, "GET_VRING_BASE");
+	memcpy(st, m.payload, 8);
+	CHECK(st[1] == 12, "vring base %u", st[1]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 static int c_kick_first(void)
 {
 	uint8_t key[16], iv[16], pt[64], ct[64], pl[632];
@@ -1241,6 +1285,7 @@ int main(int argc, char **argv)
 	run("truncated messages", c_truncated);
 	run("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
+	run("new memory table with requests in flight", c_mem_table_in_flight);
 	run("ring fds before the memory table", c_kick_first);
 	run("ring set up again without GET_VRING_BASE (after a queue reset)",
 	    c_restart_without_stop);
