@@ -1088,31 +1088,43 @@ static int c_disconnect_midway(void)
 	return alive_no_leak();
 }
 
-/* A call fd that cannot take a write (a pipe nobody reads, full) must not
- * block vcryptod: the request is still served and messages still answered. */
+/* A call fd that cannot take a write (an eventfd at its maximum count, a
+ * full pipe nobody reads) must not block vcryptod: the request is still
+ * served and messages still answered. */
 static int c_call_fd_full(void)
 {
 	uint8_t iv[16] = { 0 }, pt[16] = { 0 }, buf[4096] = { 0 };
+	uint64_t one = 1, f, v = 0, most = 0xfffffffffffffffeull;
 	struct guest g;
-	uint64_t one = 1, f, v = 0;
-	int fd = open_conn(), p[2];
+	int fd = open_conn(), p[2], kind;
 
 	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
-	CHECK(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "pipe");
-	while (write(p[1], buf, sizeof(buf)) > 0)
-		;
-	CHECK(fcntl(p[1], F_SETFL, 0) == 0, "fcntl");
-	CHECK(acked(fd, VU_SET_VRING_CALL, &v, 8, &p[1], 1) == 0, "SET_VRING_CALL");
-	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
-	/* The kick was readable before this message arrived: served first. */
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer after the request");
-	CHECK(__atomic_load_n(&g.used->idx, __ATOMIC_ACQUIRE) == 1,
-	      "used index %u", g.used->idx);
-	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u",
-	      g.mem[0x10600]);
-	close(p[0]);
-	close(p[1]);
+	for (kind = 0; kind < 2; kind++) {
+		if (kind == 0) {
+			p[0] = p[1] = eventfd(0, EFD_CLOEXEC);
+			CHECK(p[0] >= 0 && write(p[0], &most, 8) == 8, "eventfd");
+		} else {
+			CHECK(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "pipe");
+			while (write(p[1], buf, sizeof(buf)) > 0)
+				;
+			CHECK(fcntl(p[1], F_SETFL, 0) == 0, "fcntl");
+		}
+		CHECK(acked(fd, VU_SET_VRING_CALL, &v, 8, &p[1], 1) == 0,
+		      "SET_VRING_CALL");
+		put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
+		CHECK(write(g.kick, &one, 8) == 8, "kick");
+		/* The kick was readable before this message came: served first. */
+		CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0,
+		      "%s: no answer after the request", kind ? "pipe" : "eventfd");
+		CHECK(__atomic_load_n(&g.used->idx, __ATOMIC_ACQUIRE) == kind + 1,
+		      "used index %u", g.used->idx);
+		CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u",
+		      g.mem[0x10600]);
+		g.mem[0x10600] = 0xee;
+		close(p[0]);
+		if (p[1] != p[0])
+			close(p[1]);
+	}
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
