@@ -13,7 +13,8 @@
 
 #define VRING_MAX_NUM 32768u
 /* Segments one chain may produce: every descriptor of a full indirect table,
- * each split at most once more at a region boundary. */
+ * each split once at a region boundary. A chain needing more (descriptors
+ * spanning several regions) is refused as a structural error. */
 #define CHAIN_MAX_SEGS (2 * VRING_MAX_NUM)
 
 struct virtq {
@@ -55,11 +56,12 @@ int vring_setup(struct virtq *vr, const struct mem_table *mem,
 		uint16_t base);
 
 /*
- * Pop the next available chain into c (whose seg/cap the caller provides,
- * cap >= CHAIN_MAX_SEGS is always enough). Returns 1 with c filled (c->error
- * set when the chain's structure is unusable: it must still be pushed, with
- * length 0), 0 when nothing is available, -1 when the ring itself is broken
- * (vr->broken says why; nothing more will be popped).
+ * Pop the next available chain into c, in at most c->cap segments (the
+ * caller provides seg/cap; CHAIN_MAX_SEGS refuses no usual chain). Returns 1
+ * with c filled (c->error set when the chain's structure is unusable: it
+ * must still be pushed, with length 0), 0 when nothing is available, -1 when
+ * the ring itself is broken (vr->broken says why; nothing more will be
+ * popped).
  */
 int vring_pop(struct virtq *vr, const struct mem_table *mem, struct chain *c);
 
