@@ -36,13 +36,6 @@ $(B)/tests/vcryptod-load: $(B)/tests/host/load.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Resets a virtqueue behind the guest driver's back (static copy in the guest,
-# for the restart test).
-PROGS += $(B)/tests/vcryptod-vq-reset
-$(B)/tests/vcryptod-vq-reset: $(B)/tests/host/vq_reset.o
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
 # One file and session across a back-end restart (static copy in the guest).
 PROGS += $(B)/tests/vcryptod-recover
 $(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o
