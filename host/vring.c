@@ -186,3 +186,8 @@ int vring_publish_avail_event(struct virtq *vr)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return load16(&vr->avail->idx) != vr->last_avail;
 }
+
+int vring_has_avail(const struct virtq *vr)
+{
+	return !vr->broken && load16(&vr->avail->idx) != vr->last_avail;
+}

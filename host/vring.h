@@ -65,6 +65,9 @@ int vring_setup(struct virtq *vr, const struct mem_table *mem,
  */
 int vring_pop(struct virtq *vr, const struct mem_table *mem, struct chain *c);
 
+/* Nonzero when the guest has made chains available that were not popped. */
+int vring_has_avail(const struct virtq *vr);
+
 /* Return a chain to the guest: used element {head, len}, then the index. */
 void vring_push(struct virtq *vr, uint16_t head, uint32_t len);
 
