@@ -5,6 +5,7 @@
 #   build/san/     ASan + UBSan, for the test suite
 #   build/static/  static binaries for the guest
 #   build/fuzz/    libFuzzer targets (clang)
+# The guest's module is built by guest/Makefile (Kbuild).
 
 MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
@@ -28,8 +29,9 @@ static: deps
 fuzz: deps
 	+@$(USER_MK) B=build/fuzz FLAVOR=fuzz fuzzers
 
-module: deps
-	+@if [ -f guest/Makefile ]; then $(MAKE) -C guest; fi
+module:
+	@scripts/deps build kmod
+	+@$(MAKE) -C guest
 
 test:
 	@scripts/deps build test vm
@@ -48,4 +50,4 @@ bench:
 
 clean:
 	rm -rf build
-	+@if [ -f guest/Makefile ]; then $(MAKE) -C guest clean; fi
+	+@$(MAKE) -C guest clean
