@@ -26,7 +26,8 @@ san: deps
 static: deps
 	+@$(USER_MK) B=build/static FLAVOR=static
 
-fuzz: deps
+fuzz:
+	@scripts/deps build test
 	+@$(USER_MK) B=build/fuzz FLAVOR=fuzz fuzzers
 
 module:
