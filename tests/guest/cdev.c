@@ -187,21 +187,6 @@ void buf_free(uint8_t *p, size_t offset, size_t len)
 		munmap(p - offset, map_len(len ? len : 1, offset));
 }
 
-size_t hex_decode(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (hex[0] && hex[1] && n < max) {
-		unsigned int b;
-
-		if (sscanf(hex, "%2x", &b) != 1)
-			break;
-		out[n++] = (uint8_t)b;
-		hex += 2;
-	}
-	return n;
-}
-
 const char *errname(int err)
 {
 	static __thread char buf[16];

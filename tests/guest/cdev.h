@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../hex.h"
+
 #include <vcrypto/cryptodev.h>
 
 #define AES_BLOCK 16
@@ -74,8 +76,6 @@ uint8_t *buf_alloc(size_t len, size_t offset);
 /* Frees a buffer from buf_alloc(). NULL ok. */
 void buf_free(uint8_t *p, size_t offset, size_t len);
 
-/* Decodes hex into out (at most max bytes); returns the byte count. */
-size_t hex_decode(const char *hex, uint8_t *out, size_t max);
 
 /* "EFAULT"-style name of an errno value (or its number). */
 const char *errname(int err);

@@ -16,6 +16,7 @@
 
 #include "../../host/device.h"
 #include "fake_guest.h"
+#include "../hex.h"
 
 #define W VRING_DESC_F_WRITE
 #define N VRING_DESC_F_NEXT
@@ -33,18 +34,6 @@ static const char *current;
 	}								\
 } while (0)
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-
-	for (; s[0] && s[1]; s += 2) {
-		unsigned int v;
-
-		sscanf(s, "%2x", &v);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
 
 /* ---- building requests ---- */
 
@@ -264,11 +253,12 @@ static const struct vec {
 static int t_vector(struct fake_guest *g, const struct vec *v, uint32_t split)
 {
 	uint8_t key[32], iv[16] = { 0 }, pt[64], ct[64];
-	size_t klen = unhex(v->key, key), ivlen = unhex(v->iv, iv);
+	size_t klen = hex_decode(v->key, key, sizeof(key));
+	size_t ivlen = hex_decode(v->iv, iv, sizeof(iv));
 	int dir;
 
-	unhex(pt_hex, pt);
-	unhex(v->ct, ct);
+	hex_decode(pt_hex, pt, sizeof(pt));
+	hex_decode(v->ct, ct, sizeof(ct));
 	for (dir = 0; dir < 2; dir++) {
 		uint64_t s = new_session(g, v->alg, key, (uint32_t)klen,
 					 dir ? VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT);
@@ -372,12 +362,13 @@ static int t_hmac_vectors(struct fake_guest *g)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		size_t alen = unhex(v[i].key, akey), dlen = unhex(v[i].data, data);
+		size_t alen = hex_decode(v[i].key, akey, sizeof(akey));
+		size_t dlen = hex_decode(v[i].data, data, sizeof(data));
 		struct rq r = { 0 };
 		struct laid L;
 		uint64_t s;
 
-		unhex(v[i].tag, tag);
+		hex_decode(v[i].tag, tag, sizeof(tag));
 		s = chain_session(g, key, VIRTIO_CRYPTO_OP_ENCRYPT,
 				  VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
 				  v[i].mac, akey, (uint32_t)alen, v[i].hlen);
@@ -410,11 +401,11 @@ static int t_encrypt_then_mac(struct fake_guest *g)
 	uint64_t s;
 	int dir;
 
-	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
-	unhex("000102030405060708090a0b0c0d0e0f", iv);
-	unhex(pt_hex, pt);
-	unhex("7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
-	      "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7", ct);
+	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
+	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	hex_decode(pt_hex, pt, sizeof(pt));
+	hex_decode("7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	memset(akey, 0x5a, sizeof(akey));
 	HMAC(EVP_sha256(), akey, 32, ct, 64, tag, &taglen);
 	for (dir = 0; dir < 2; dir++) {

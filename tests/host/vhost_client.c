@@ -30,6 +30,7 @@
 
 #include "../../host/log.h"
 #include "../../host/vhost_user.h"
+#include "../hex.h"
 
 /* A guard against hangs only; every wait ends on an event long before. */
 #define HANG_MS 30000
@@ -468,18 +469,6 @@ static int64_t create(int fd, uint8_t *pl, uint32_t size)
 	return id;
 }
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-
-	for (; s[0] && s[1]; s += 2) {
-		unsigned int v;
-
-		sscanf(s, "%2x", &v);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
 
 /* Lay out one cipher request in slot k (descriptors 5k..5k+4). */
 static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
@@ -898,12 +887,12 @@ static int c_data_path(void)
 
 	CHECK(fd >= 0, "connect");
 	CHECK(guest_setup(fd, &g) == 0, "memory and ring setup");
-	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
-	unhex("000102030405060708090a0b0c0d0e0f", iv);
-	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
-	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
-	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
+	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt, sizeof(pt));
+	hex_decode("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
@@ -967,12 +956,12 @@ static int c_mem_table_in_flight(void)
 	int fd = open_conn(), k;
 
 	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
-	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
-	unhex("000102030405060708090a0b0c0d0e0f", iv);
-	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
-	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
-	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
+	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt, sizeof(pt));
+	hex_decode("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, sizeof(pl));
@@ -1006,12 +995,12 @@ static int c_kick_first(void)
 	int fd = open_conn();
 
 	CHECK(fd >= 0 && guest_setup_order(fd, &g, 1) == 0, "setup, kick first");
-	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
-	unhex("000102030405060708090a0b0c0d0e0f", iv);
-	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
-	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
-	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
+	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt, sizeof(pt));
+	hex_decode("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
@@ -1037,12 +1026,12 @@ static int c_restart_without_stop(void)
 	int fd = open_conn();
 
 	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
-	unhex("2b7e151628aed2a6abf7158809cf4f3c", key);
-	unhex("000102030405060708090a0b0c0d0e0f", iv);
-	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt);
-	unhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
-	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct);
+	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
+	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
+	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt, sizeof(pt));
+	hex_decode("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+	      "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);

@@ -46,32 +46,6 @@ struct vc_engine *test_open(int argc, char **argv, struct test_opts *o)
 	return e;
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (hex[0] && hex[1] && n < cap) {
-		int hi = nibble(hex[0]), lo = nibble(hex[1]);
-
-		if (hi < 0 || lo < 0) {
-			fprintf(stderr, "unhex: bad digit in '%s'\n", hex);
-			exit(2);
-		}
-		out[n++] = (uint8_t)(hi << 4 | lo);
-		hex += 2;
-	}
-	return n;
-}
-
 int on_expected_engine(const struct test_opts *o, const struct vc_engine *e,
 		       const char *session_engine)
 {

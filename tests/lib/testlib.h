@@ -7,6 +7,8 @@
 
 #include <vcrypto/vcrypto.h>
 
+#include "../hex.h"
+
 #define SKIP_EXIT 77
 
 struct test_opts {
@@ -20,9 +22,6 @@ struct test_opts {
  * errors exit 2.
  */
 struct vc_engine *test_open(int argc, char **argv, struct test_opts *o);
-
-/* Decode hex (no separators) into out; returns the byte count. */
-size_t unhex(const char *hex, uint8_t *out, size_t cap);
 
 /* Nonzero when the session ran where --strict wants it: CBC on the engine. */
 int on_expected_engine(const struct test_opts *o, const struct vc_engine *e,

@@ -101,15 +101,15 @@ static void test_cipher(struct vc_engine *e, const struct test_opts *o,
 			size_t i)
 {
 	uint8_t key[32], iv[16] = { 0 }, pt[64], ct[64], out[64], next[16];
-	size_t keylen = unhex(sp800_38a[i].key, key, sizeof(key));
+	size_t keylen = hex_decode(sp800_38a[i].key, key, sizeof(key));
 	const char *name = sp800_38a[i].name;
 	struct vc_cipher *c;
 	int r;
 
-	unhex(plaintext, pt, sizeof(pt));
-	unhex(sp800_38a[i].ct, ct, sizeof(ct));
+	hex_decode(plaintext, pt, sizeof(pt));
+	hex_decode(sp800_38a[i].ct, ct, sizeof(ct));
 	if (sp800_38a[i].iv)
-		unhex(sp800_38a[i].iv, iv, sizeof(iv));
+		hex_decode(sp800_38a[i].iv, iv, sizeof(iv));
 	r = vc_cipher_new(e, &c, sp800_38a[i].alg, key, keylen);
 	if (!CHECK(r == 0, "%s: session: %s", name, vc_last_error()))
 		return;
@@ -144,7 +144,7 @@ static void test_hmac(struct vc_engine *e, size_t i)
 	struct vc_buf buf;
 
 	if (hmac_vectors[i].key) {
-		keylen = unhex(hmac_vectors[i].key, key, sizeof(key));
+		keylen = hex_decode(hmac_vectors[i].key, key, sizeof(key));
 	} else {
 		keylen = hmac_vectors[i].keylen;
 		memset(key, hmac_vectors[i].keybyte, keylen);
@@ -156,7 +156,7 @@ static void test_hmac(struct vc_engine *e, size_t i)
 		datalen = hmac_vectors[i].datalen;
 		memset(data, hmac_vectors[i].databyte, datalen);
 	}
-	taglen = unhex(hmac_vectors[i].tag, want, sizeof(want));
+	taglen = hex_decode(hmac_vectors[i].tag, want, sizeof(want));
 	if (!CHECK(vc_mac_new(e, &m, hmac_vectors[i].alg, key, keylen) == 0,
 		   "%s: session: %s", name, vc_last_error()))
 		return;
