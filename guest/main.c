@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "vcd.h"
 
 bool vcd_poll;
@@ -34,7 +35,7 @@ dev_t vcd_devt;
 static struct cdev vcd_cdev;
 
 /* Like cryptodev-linux: every user may open it; sessions are per file. */
-static char *vcd_devnode(struct device *dev, umode_t *mode)
+static char *vcd_devnode(vcd_devnode_dev *dev, umode_t *mode)
 {
 	if (mode)
 		*mode = 0666;
@@ -45,7 +46,7 @@ static int __init vcd_init(void)
 {
 	int err;
 
-	vcd_wq = alloc_workqueue(VCD_NAME, 0, 0);
+	vcd_wq = alloc_workqueue(VCD_NAME, WQ_UNBOUND, 0);
 	if (!vcd_wq)
 		return -ENOMEM;
 	err = alloc_chrdev_region(&vcd_devt, 0, VCD_MAX_DEVICES + 1, VCD_NAME);
@@ -56,7 +57,7 @@ static int __init vcd_init(void)
 	err = cdev_add(&vcd_cdev, vcd_devt, VCD_MAX_DEVICES + 1);
 	if (err)
 		goto err_region;
-	vcd_class = class_create(THIS_MODULE, VCD_NAME);
+	vcd_class = vcd_class_create(VCD_NAME);
 	if (IS_ERR(vcd_class)) {
 		err = PTR_ERR(vcd_class);
 		goto err_cdev;
