@@ -3,5 +3,5 @@
 
 # The module, the guest program and QEMU.
 need_guest() {
-	need "$TOP/guest/virtio_cryptodev.ko" "$BS/tests/driver-check"
+	need "$VCD_KO" "$BS/tests/driver-check"
 }
