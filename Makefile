@@ -1,16 +1,18 @@
 # vcrypto: `make` builds everything, `make test` runs every test,
-# `make demo` runs the whole system, `make bench` runs the benchmarks.
+# `make demo` runs the whole system, `make bench` runs the benchmarks,
+# `make test-compat` runs the compatibility matrix (other kernels, QEMU 10.0, DKMS).
 # User-space flavours are built out of tree by mk/user.mk:
 #   build/         normal (dynamic, -O2)
 #   build/san/     ASan + UBSan, for the test suite
 #   build/static/  static binaries for the guest
 #   build/fuzz/    libFuzzer targets (clang)
-# The guest's module is built by guest/Makefile (Kbuild).
+# The guest's module is built by guest/Makefile (Kbuild), for KVER (default:
+# the newest installed kernel) in build/module/KVER/.
 
 MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
 
-.PHONY: all user san static fuzz module test demo bench deps clean
+.PHONY: all user san static fuzz module test test-compat demo bench deps clean
 
 all: user static module
 
@@ -39,6 +41,11 @@ test:
 	+@$(MAKE) all san fuzz
 	@tests/run
 
+test-compat:
+	@scripts/deps build test vm compat
+	+@$(MAKE) all
+	@tests/run compat
+
 demo:
 	@scripts/deps build vm
 	+@$(MAKE) all
@@ -51,4 +58,3 @@ bench:
 
 clean:
 	rm -rf build
-	+@$(MAKE) -C guest clean
