@@ -139,6 +139,32 @@ out:
 	return err;
 }
 
+/* The device session cache, for users and tests (device_session.c). */
+static ssize_t sessions_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vd->nr_sessions));
+}
+static DEVICE_ATTR_RO(sessions);
+
+static ssize_t evictions_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(vd->evictions));
+}
+static DEVICE_ATTR_RO(evictions);
+
+static struct attribute *vcd_attrs[] = {
+	&dev_attr_sessions.attr,
+	&dev_attr_evictions.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vcd);
+
 static int vcd_register(struct vcd_device *vd)
 {
 	int major = MAJOR(vcd_devt), minor;
@@ -154,8 +180,9 @@ static int vcd_register(struct vcd_device *vd)
 	vd->minor = minor;
 	vd->alias = minor == 0 && vcd_crypto_alias;
 	vcd_minors[minor] = vd;
-	dev = device_create(vcd_class, &vd->vdev->dev, MKDEV(major, minor), vd,
-			    "cryptodev%d", minor);
+	dev = device_create_with_groups(vcd_class, &vd->vdev->dev,
+					MKDEV(major, minor), vd, vcd_groups,
+					"cryptodev%d", minor);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 		goto err_minor;
@@ -234,6 +261,7 @@ static int vcd_probe(struct virtio_device *vdev)
 	mutex_init(&vd->reset_lock);
 	INIT_WORK(&vd->recover_work, vcd_device_recover);
 	atomic_set(&vd->epoch, 0);
+	vcd_dev_sessions_init(vd);
 	vd->vdev = vdev;
 	vd->poll = vcd_poll;
 	err = vcd_read_config(vd);

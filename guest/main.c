@@ -21,6 +21,10 @@ unsigned int vcd_timeout = 30;
 module_param_named(timeout, vcd_timeout, uint, 0644);
 MODULE_PARM_DESC(timeout, "Seconds before a request fails with ETIMEDOUT (default 30)");
 
+unsigned int vcd_max_sessions = 1024;
+module_param_named(max_sessions, vcd_max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "Device sessions kept open per device; idle ones are closed to make room (default 1024)");
+
 bool vcd_crypto_alias;
 module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);
 MODULE_PARM_DESC(crypto_alias, "Also name the first device /dev/crypto");
