@@ -679,7 +679,7 @@ static int cmd_stall(void)
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 4096 };
 	unsigned long before = 0, i;
-	int fd, res, pipefd[2], status;
+	int fd, fd2, res, pipefd[2], status;
 	pid_t pid;
 	char c;
 
@@ -694,6 +694,16 @@ static int cmd_stall(void)
 	/* Both device sessions now: the control queue would block QEMU. */
 	for (o.enc = 0; o.enc < 2; o.enc++)
 		CHECK(op_run(fd, &b, &o, &rng) == 0, "operation before the stall");
+	/* A second file with 16 device sessions, closed during the stall. */
+	fd2 = dev_open();
+	for (i = 0; fd2 >= 0 && i < 8; i++) {
+		struct op o2 = o;
+
+		o2.ses = dev_session(fd2, key, 16);
+		for (o2.enc = 0; o2.enc < 2; o2.enc++)
+			CHECK(o2.ses && op_run(fd2, &b, &o2, &rng) == 0,
+			      "second file's session %lu", i);
+	}
 	printf("stall ready\n");
 	fflush(stdout);
 	for (;;) {
@@ -734,6 +744,9 @@ static int cmd_stall(void)
 	set_timeout("2");
 	fill_ring(fd, o.ses, 1100);
 	set_timeout("3600");
+	/* Its device sessions are destroyed in the background, not here. */
+	CHECK(close(fd2) == 0, "close of a file with device sessions");
+	printf("closed while stalled\n");
 
 	printf("resume\n");
 	fflush(stdout);
