@@ -767,6 +767,65 @@ static int cmd_stall(void)
 	return check_exit("driver-check stall");
 }
 
+/*
+ * A recovery reset (recover=1) against a back-end that stalls and comes
+ * back without a restart: 4 sessions used both ways, "recover ready", then
+ * operations until one times out (the host stops the back-end, and
+ * resumes it once the driver's reset reaches it); operations then get
+ * EAGAIN or ETIMEDOUT until the device is back, and every session works
+ * again, its device sessions made anew.
+ */
+static int cmd_recover(void)
+{
+	uint32_t ses[4];
+	uint64_t rng = 23;
+	unsigned char key[16];
+	struct op_bufs b;
+	struct op o = { .key = key, .keylen = 16, .len = 4096 };
+	unsigned long i;
+	int fd, res = 0, k;
+
+	fd = dev_open();
+	if (fd < 0)
+		return 1;
+	rng_fill(&rng, key, sizeof(key));
+	bufs_init(&b, 65536);
+	for (k = 0; k < 4; k++) {
+		o.ses = ses[k] = dev_session(fd, key, 16);
+		for (o.enc = 0; o.enc < 2; o.enc++)
+			CHECK(o.ses && op_run(fd, &b, &o, &rng) == 0,
+			      "session %d before the stall", k);
+	}
+	printf("recover ready\n");
+	fflush(stdout);
+	for (i = 0; i < 1000000 && res != ETIMEDOUT; i++) {
+		o.ses = ses[i % 4];
+		o.enc = i & 1;
+		res = op_run(fd, &b, &o, &rng);
+		if (res && res != ETIMEDOUT)
+			break;
+	}
+	CHECK(res == ETIMEDOUT, "an operation timed out: %s", strerror(res));
+	/* The device is being reset: wait for it, two minutes at most. */
+	for (i = 0; i < 1200; i++) {
+		res = op_run(fd, &b, &o, &rng);
+		if (res != EAGAIN && res != ETIMEDOUT)
+			break;
+		usleep(100000);
+	}
+	CHECK(res == 0, "operations work after the reset: %s",
+	      res > 0 ? strerror(res) : "wrong result");
+	for (k = 0; k < 4; k++) {
+		o.ses = ses[k];
+		for (o.enc = 0; o.enc < 2; o.enc++)
+			CHECK(op_run(fd, &b, &o, &rng) == 0,
+			      "session %d after the reset", k);
+	}
+	CHECK(close(fd) == 0, "close");
+	bufs_free(&b);
+	return check_exit("driver-check recover");
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to,
@@ -779,6 +838,7 @@ static void usage(FILE *to)
 		"  unplug [T]         T threads until the device is removed\n"
 		"  lifecycle [N]      rounds of N sessions used both ways (builtin: 128)\n"
 		"  stall              ETIMEDOUT and kill while the host stops the backend\n"
+		"  recover            a recovery reset while the host stalls the backend\n"
 		"  --device PATH      default /dev/cryptodev0\n"
 		"Exit: 0 all checks passed, 1 a check failed, 2 usage.\n");
 }
@@ -829,6 +889,8 @@ int main(int argc, char **argv)
 		rc = cmd_lifecycle(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "stall"))
 		rc = cmd_stall();
+	else if (!strcmp(argv[0], "recover"))
+		rc = cmd_recover();
 	if (rc == 2)
 		usage(stderr);
 	return rc;

@@ -13,9 +13,11 @@ detectors='echo "slub_debug red_zone=$(cat /sys/kernel/slab/kmalloc-64/red_zone)
 
 # check_detectors OUT: the detectors were on in the guest whose output is OUT.
 check_detectors() {
-	check "slub_debug on in the guest" 'grep -qx "slub_debug red_zone=1" "$1"'
+	local detectors_out=$1
+	check "slub_debug on in the guest" 'grep -qx "slub_debug red_zone=1" "$detectors_out"'
 	check "KFENCE on where the kernel has it" \
-		'grep -qx "kfence sample_interval=absent" "$1" || grep -qx "kfence sample_interval=5" "$1"'
+		'grep -qx "kfence sample_interval=absent" "$detectors_out" ||
+		 grep -qx "kfence sample_interval=5" "$detectors_out"'
 }
 
 # The module, the guest program and QEMU.
