@@ -127,6 +127,15 @@ apt_unpack() {
 	done
 }
 
+# fix_links TREE: absolute symlinks inside TREE point into TREE instead.
+fix_links() {
+	local link target
+	while IFS= read -r -d '' link; do
+		target=$(readlink "$link")
+		ln -sfnr "$1$target" "$link"
+	done < <(find "$1" -type l -lname '/*' -print0)
+}
+
 # deb_file DIR PKG=VER: the downloaded .deb of PKG=VER in DIR.
 deb_file() {
 	local name=${2%%=*} ver=${2#*=} f
