@@ -14,9 +14,16 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 LISTS_MAX_AGE_MIN=360
 
 # The mirror this machine's apt already uses for the archive (or, with
-# "security", for debian-security).
+# "security", for debian-security); DEBIAN_MIRROR overrides both (URL of the
+# archive; its security suites are then looked for at URL-security).
 mirror() {
 	local want=$1 uri
+	if [ -n "${DEBIAN_MIRROR:-}" ]; then
+		uri=${DEBIAN_MIRROR%/}
+		[ "$want" = security ] && uri=$uri-security
+		echo "$uri"
+		return 0
+	fi
 	uri=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | awk -v want="$want" '
 		/^URIs:/ { uri = $2 }
 		/^Suites:/ { for (i = 2; i <= NF; i++) if ((want == "security") == ($i ~ /-security$/)) { print uri; exit } }
