@@ -24,11 +24,18 @@ mirror() {
 		echo "$uri"
 		return 0
 	fi
-	uri=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | awk -v want="$want" '
-		/^URIs:/ { uri = $2 }
-		/^Suites:/ { for (i = 2; i <= NF; i++) if ((want == "security") == ($i ~ /-security$/)) { print uri; exit } }
-		/^deb / { u = ($2 ~ /^\[/) ? $3 : $2; s = ($2 ~ /^\[/) ? $4 : $3
-			if ((want == "security") == (s ~ /-security$/)) { print u; exit } }')
+	# deb822 stanzas (fields in any order) and one-line entries; a Debian
+	# suite name tells the archive from other repositories.
+	uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		awk -v want="$want" '
+		function debian(s) { return s ~ /^(bullseye|bookworm|trixie|forky|sid|(old)?stable|testing|unstable)(-updates|-backports|-security)?$/ }
+		function take(u, s) { if (!found && debian(s) && (want == "security") == (s ~ /-security$/)) { print u; found = 1; exit } }
+		function stanza(i, n, a) { n = split(suites, a, " "); for (i = 1; i <= n; i++) take(uris, a[i]); uris = suites = "" }
+		/^[ \t]*$/ { stanza() }
+		/^URIs:/ { uris = $2 }
+		/^Suites:/ { suites = $0; sub(/^Suites:/, "", suites) }
+		/^deb / { if ($2 ~ /^\[/) { sub(/^deb \[[^]]*\] */, "deb ") }; take($2, $3) }
+		END { stanza() }')
 	if [ -n "$uri" ]; then
 		echo "${uri%/}"
 	elif [ "$want" = security ]; then
