@@ -40,7 +40,7 @@ int device_init(struct device *d, struct vc_engine *e, struct workers *pool)
 	d->engine = e;
 	d->pool = pool;
 	d->kick_fd = d->call_fd = d->err_fd = -1;
-	session_table_init(&d->sessions);
+	sym_session_table_init(&d->sessions);
 	pthread_mutex_init(&d->used_lock, NULL);
 	return 0;
 }
@@ -62,7 +62,7 @@ void device_stop_ring(struct device *d)
 void device_reset(struct device *d)
 {
 	device_stop_ring(d);
-	session_table_clear(&d->sessions);
+	sym_session_table_clear(&d->sessions);
 	mem_table_clear(&d->mem);
 	close_fd(&d->kick_fd);
 	close_fd(&d->call_fd);
@@ -123,7 +123,7 @@ static void notify(struct device *d)
 
 /* Push a served request; notify when no more work is waiting to complete
  * soon, so that a burst gets one interrupt. */
-static void complete(struct device *d, uint16_t head, uint32_t len)
+static void push_used(struct device *d, uint16_t head, uint32_t len)
 {
 	int signal;
 
@@ -144,13 +144,13 @@ void device_run_work(struct work *w, struct req_scratch *scratch)
 	struct job *j = (struct job *)w;
 	uint32_t len = request_serve(&j->dev->sessions, &j->c, scratch, NULL);
 
-	complete(j->dev, j->c.head, len);
+	push_used(j->dev, j->c.head, len);
 	__atomic_sub_fetch(&j->dev->queued_segs, j->c.nin + j->c.nout,
 			   __ATOMIC_RELAXED);
 	free(j);
 }
 
-static void dispatch(struct device *d, const struct chain *c)
+static void to_worker(struct device *d, const struct chain *c)
 {
 	unsigned int n = c->nin + c->nout;
 	struct job *j = NULL;
@@ -168,7 +168,7 @@ static void dispatch(struct device *d, const struct chain *c)
 					     NULL);
 
 		free(j);
-		complete(d, c->head, len);
+		push_used(d, c->head, len);
 		return;
 	}
 	__atomic_add_fetch(&d->queued_segs, n, __ATOMIC_RELAXED);
@@ -182,7 +182,7 @@ static void dispatch(struct device *d, const struct chain *c)
 
 static void serve_inline(struct device *d, const struct chain *c)
 {
-	complete(d, c->head, request_serve(&d->sessions, c, &d->inline_scratch,
+	push_used(d, c->head, request_serve(&d->sessions, c, &d->inline_scratch,
 					   NULL));
 }
 
@@ -210,7 +210,7 @@ void device_process(struct device *d)
 		       (r = vring_pop(&d->vr, &d->mem, &d->walk[cur])) == 1) {
 			budget--;
 			if (held)
-				dispatch(d, held);
+				to_worker(d, held);
 			held = &d->walk[cur];
 			cur ^= 1;
 		}

@@ -10,7 +10,7 @@
 
 #include "log.h"
 #include "memory.h"
-#include "session.h"
+#include "sym_session.h"
 #include "vring.h"
 #include "workers.h"
 
@@ -18,7 +18,7 @@ struct device {
 	struct vc_engine *engine;
 	struct workers *pool;		/* NULL: requests served inline */
 	struct mem_table mem;
-	struct session_table sessions;
+	struct sym_session_table sessions;
 	struct virtq vr;
 	/* Ring configuration as SET_VRING_* left it. */
 	unsigned int num;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "session.h"
+#include "sym_session.h"
 #include "vring.h"
 
 /* Largest src_data_len (and aad_len) served; larger gets BADMSG. */
@@ -34,7 +34,7 @@ void req_scratch_free(struct req_scratch *s);
  * dst_data_len + hash_result_len + 1 on success. *status (if not NULL) gets
  * the status written, or -1 when none was. Counts everything in g_stats.
  */
-uint32_t request_serve(struct session_table *t, const struct chain *c,
+uint32_t request_serve(struct sym_session_table *t, const struct chain *c,
 		       struct req_scratch *s, int *status);
 
 #endif

@@ -199,7 +199,7 @@ static int set_vring_fd(struct vu_conn *c, const struct vu_msg *m, int *fds,
 }
 
 /* Fill p from a CREATE_CRYPTO_SESSION payload; keys point into it. */
-static void session_from_payload(const uint8_t *pl, struct session_params *p)
+static void session_from_payload(const uint8_t *pl, struct sym_session_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->cipher_alg = get32(pl + VU_SESSION_CIPHER_ALG);
@@ -218,7 +218,7 @@ static void session_from_payload(const uint8_t *pl, struct session_params *p)
 
 static int create_session(struct vu_conn *c, struct vu_msg *m)
 {
-	struct session_params p;
+	struct sym_session_params p;
 	const char *why = NULL;
 	uint64_t id = 0;
 	int64_t answer;
@@ -242,7 +242,7 @@ static int create_session(struct vu_conn *c, struct vu_msg *m)
 		why = "key longer than the payload holds";
 		ret = -EINVAL;
 	} else {
-		ret = session_create(&c->dev->sessions, c->dev->engine, &p, &id,
+		ret = sym_session_create(&c->dev->sessions, c->dev->engine, &p, &id,
 				     &why);
 	}
 	if (ret) {
@@ -273,7 +273,7 @@ static int close_session(struct vu_conn *c, const struct vu_msg *m)
 	if (m->size != VU_U64_SIZE)
 		return protocol_error(m, "payload is not a session id");
 	id = get64(m->payload);
-	if (session_close(&c->dev->sessions, id)) {
+	if (sym_session_close(&c->dev->sessions, id)) {
 		static struct log_limit limit;
 
 		vlog_limited(&limit, LOG_INFO, "close of unknown session %llu",

@@ -1236,7 +1236,7 @@ static int bench(int argc, char **argv)
 	return enc >= 0 ? 0 : 1;
 }
 
-static void run(const char *name, int (*fn)(void))
+static void vhost_case(const char *name, int (*fn)(void))
 {
 	current = name;
 	cases++;
@@ -1276,26 +1276,26 @@ int main(int argc, char **argv)
 		printf("FAIL cannot talk to vcryptod\n");
 		return 1;
 	}
-	run("features and REPLY_ACK", c_features);
-	run("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
-	run("malformed messages close the connection, fds closed", c_malformed);
-	run("bad sessions and unknown closes in a loop: rate-limited log",
+	vhost_case("features and REPLY_ACK", c_features);
+	vhost_case("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
+	vhost_case("malformed messages close the connection, fds closed", c_malformed);
+	vhost_case("bad sessions and unknown closes in a loop: rate-limited log",
 	    c_log_flood);
-	run("failures reported by REPLY_ACK (memory tables, ring, unknown)",
+	vhost_case("failures reported by REPLY_ACK (memory tables, ring, unknown)",
 	    c_acked_failures);
-	run("truncated messages", c_truncated);
-	run("data path: SP 800-38A through shared memory, batch, vring base",
+	vhost_case("truncated messages", c_truncated);
+	vhost_case("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
-	run("new memory table with requests in flight", c_mem_table_in_flight);
-	run("ring fds before the memory table", c_kick_first);
-	run("ring set up again without GET_VRING_BASE (after a queue reset)",
+	vhost_case("new memory table with requests in flight", c_mem_table_in_flight);
+	vhost_case("ring fds before the memory table", c_kick_first);
+	vhost_case("ring set up again without GET_VRING_BASE (after a queue reset)",
 	    c_restart_without_stop);
-	run("front-end disconnects with requests pending", c_disconnect_midway);
-	run("a call fd that would block", c_call_fd_full);
-	run("ring stopped and started in a loop: rate-limited log",
+	vhost_case("front-end disconnects with requests pending", c_disconnect_midway);
+	vhost_case("a call fd that would block", c_call_fd_full);
+	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
-	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
-	run("--fd with a connected socket", c_fd_mode);
+	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
+	vhost_case("--fd with a connected socket", c_fd_mode);
 	if (vcd_pid > 0) {
 		kill(vcd_pid, SIGTERM);
 		waitpid(vcd_pid, NULL, 0);

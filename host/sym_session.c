@@ -3,40 +3,40 @@
 #include <string.h>
 #include <linux/virtio_crypto.h>
 
-#include "session.h"
+#include "sym_session.h"
 
-void session_table_init(struct session_table *t)
+void sym_session_table_init(struct sym_session_table *t)
 {
 	memset(t, 0, sizeof(*t));
 	pthread_mutex_init(&t->lock, NULL);
 }
 
-static void session_free(struct session *s)
+static void sym_session_free(struct sym_session *s)
 {
 	vc_cipher_free(s->cipher);
 	vc_mac_free(s->mac);
 	free(s);
 }
 
-void session_put(struct session *s)
+void sym_session_put(struct sym_session *s)
 {
 	if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		session_free(s);
+		sym_session_free(s);
 }
 
-void session_table_clear(struct session_table *t)
+void sym_session_table_clear(struct sym_session_table *t)
 {
 	unsigned int i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < SESSION_SLOTS; i++) {
-		session_put(t->slot[i]);
+	for (i = 0; i < SYM_SESSION_SLOTS; i++) {
+		sym_session_put(t->slot[i]);
 		t->slot[i] = NULL;
 	}
 	pthread_mutex_unlock(&t->lock);
 }
 
-static int check_params(const struct session_params *p, enum vc_cipher_alg *alg,
+static int check_params(const struct sym_session_params *p, enum vc_cipher_alg *alg,
 			enum vc_mac_alg *mac, const char **why)
 {
 	switch (p->cipher_alg) {
@@ -90,14 +90,14 @@ static int check_params(const struct session_params *p, enum vc_cipher_alg *alg,
 	return 0;
 }
 
-int session_create(struct session_table *t, struct vc_engine *e,
-		   const struct session_params *p, uint64_t *id,
+int sym_session_create(struct sym_session_table *t, struct vc_engine *e,
+		   const struct sym_session_params *p, uint64_t *id,
 		   const char **why)
 {
 	const char *dummy;
 	enum vc_cipher_alg alg;
 	enum vc_mac_alg mac = VC_HMAC_SHA256;
-	struct session *s;
+	struct sym_session *s;
 	unsigned int i;
 	int ret;
 
@@ -122,16 +122,16 @@ int session_create(struct session_table *t, struct vc_engine *e,
 		ret = vc_mac_new(e, &s->mac, mac, p->auth_key, p->auth_key_len);
 	if (ret) {
 		*why = vc_last_error();
-		session_free(s);
+		sym_session_free(s);
 		return ret == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < SESSION_SLOTS && t->slot[i]; i++)
+	for (i = 0; i < SYM_SESSION_SLOTS && t->slot[i]; i++)
 		;
-	if (i == SESSION_SLOTS) {
+	if (i == SYM_SESSION_SLOTS) {
 		pthread_mutex_unlock(&t->lock);
-		session_free(s);
+		sym_session_free(s);
 		*why = "too many open sessions";
 		return -ENOSPC;
 	}
@@ -145,12 +145,12 @@ int session_create(struct session_table *t, struct vc_engine *e,
 	return 0;
 }
 
-struct session *session_get(struct session_table *t, uint64_t id)
+struct sym_session *sym_session_get(struct sym_session_table *t, uint64_t id)
 {
-	struct session *s;
+	struct sym_session *s;
 
 	pthread_mutex_lock(&t->lock);
-	s = t->slot[id % SESSION_SLOTS];
+	s = t->slot[id % SYM_SESSION_SLOTS];
 	if (s && s->id == id)
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 	else
@@ -159,18 +159,18 @@ struct session *session_get(struct session_table *t, uint64_t id)
 	return s;
 }
 
-int session_close(struct session_table *t, uint64_t id)
+int sym_session_close(struct sym_session_table *t, uint64_t id)
 {
-	struct session *s;
+	struct sym_session *s;
 
 	pthread_mutex_lock(&t->lock);
-	s = t->slot[id % SESSION_SLOTS];
+	s = t->slot[id % SYM_SESSION_SLOTS];
 	if (!s || s->id != id) {
 		pthread_mutex_unlock(&t->lock);
 		return -ENOENT;
 	}
-	t->slot[id % SESSION_SLOTS] = NULL;
+	t->slot[id % SYM_SESSION_SLOTS] = NULL;
 	pthread_mutex_unlock(&t->lock);
-	session_put(s);
+	sym_session_put(s);
 	return 0;
 }
