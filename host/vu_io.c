@@ -86,8 +86,9 @@ int vu_recv(int fd, struct vu_msg *m, int *fds, unsigned int *nfds)
 		}
 	}
 	if (m->size > VU_MAX_PAYLOAD) {
-		vlog(LOG_WARN, "vhost-user request %u: payload of %u bytes is "
-		     "larger than any request has", m->request, m->size);
+		vlog(LOG_WARN, "vhost-user %s (request %u): payload of %u bytes "
+		     "is larger than any request has", vu_request_name(m->request),
+		     m->request, m->size);
 		close_all(fds, nfds);
 		return -1;
 	}
@@ -98,8 +99,8 @@ int vu_recv(int fd, struct vu_msg *m, int *fds, unsigned int *nfds)
 			continue;
 		}
 		if (n <= 0) {
-			vlog(LOG_WARN, "vhost-user request %u: payload truncated "
-			     "(%zu of %u bytes)", m->request, got, m->size);
+			vlog(LOG_WARN, "vhost-user %s: payload truncated (%zu of "
+			     "%u bytes)", vu_request_name(m->request), got, m->size);
 			close_all(fds, nfds);
 			return -1;
 		}
@@ -124,7 +125,8 @@ int vu_send_reply(int fd, uint32_t request, const void *payload, uint32_t size)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			vlog(LOG_WARN, "vhost-user reply to request %u: %s", request,
+			vlog(LOG_WARN, "vhost-user reply to %s: %s",
+			     vu_request_name(request),
 			     n < 0 ? strerror(errno) : "short send");
 			return -1;
 		}

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <linux/virtio_crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -1055,16 +1054,15 @@ static void gated_work(struct work *w, struct req_scratch *scratch)
 static int device_over(struct fake_guest *g, struct device *d,
 		       struct workers *pool)
 {
-	if (device_init(d, g->engine, pool))
+	struct ring_config cfg = {
+		.num = g->num, .desc = FG_UADDR + FG_DESC,
+		.avail = FG_UADDR + FG_AVAIL, .used = FG_UADDR + FG_USED,
+	};
+
+	if (device_init(d, &g->st, pool))
 		return -1;
-	d->mem = g->mt;		/* map NULL: the device unmaps nothing */
-	d->num = g->num;
-	d->desc = FG_UADDR + FG_DESC;
-	d->avail = FG_UADDR + FG_AVAIL;
-	d->used = FG_UADDR + FG_USED;
-	d->have_addr = 1;
-	d->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	return d->kick_fd >= 0 && device_try_start(d) == 0 && d->started ? 0 : -1;
+	device_set_memory(d, &g->mt);	/* map NULL: the device unmaps nothing */
+	return device_start(d, &cfg);
 }
 
 /*
@@ -1096,7 +1094,7 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 	for (round = 0; round < 50; round++) {
 		for (k = 0; k < g->num; k++, posted++)
 			fg_post(g, 0);
-		device_process(&d);
+		device_kick(&d, 0);
 		if (workers_queued(pool) > queued_max)
 			queued_max = workers_queued(pool);
 	}
@@ -1151,7 +1149,7 @@ static void *post_forever(void *arg)
 	return NULL;
 }
 
-/* Under a guest that never stops posting, one device_process() call takes
+/* Under a guest that never stops posting, one device_kick() call takes
  * at most a ring's worth and says more is waiting. */
 static int t_endless_guest(struct fake_guest *g)
 {
@@ -1167,7 +1165,7 @@ static int t_endless_guest(struct fake_guest *g)
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
 
-		device_process(&d);
+		device_kick(&d, 0);
 		if ((uint16_t)(d.vr.last_avail - before) > most)
 			most = (uint16_t)(d.vr.last_avail - before);
 		calls++;
