@@ -1,14 +1,33 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include <linux/virtio_crypto.h>
 
 #include "sym_session.h"
 
-void sym_session_table_init(struct sym_session_table *t)
+#define SEQ_MASK ((1ull << SYM_SESSION_SEQ_BITS) - 1)
+
+void sym_session_table_init(struct sym_session_table *t, uint64_t first)
 {
 	memset(t, 0, sizeof(*t));
+	t->seq = first & SEQ_MASK;
 	pthread_mutex_init(&t->lock, NULL);
+}
+
+uint64_t sym_session_random_first(void)
+{
+	struct timespec ts;
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), 0) == sizeof(v))
+		return v;
+	/* No entropy yet: still different from the last run. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+	       ((uint64_t)getpid() << 40);
 }
 
 static void sym_session_free(struct sym_session *s)
@@ -137,7 +156,9 @@ int sym_session_create(struct sym_session_table *t, struct vc_engine *e,
 	}
 	/* The slot is in the low bits; the sequence keeps ids unique so a
 	 * stale id never reaches a newer session in the same slot. */
-	t->seq++;
+	t->seq = (t->seq + 1) & SEQ_MASK;
+	if (t->seq == 0 && i == 0)
+		t->seq = 1;	/* ids are >= 1 */
 	s->id = (t->seq << 12) | i;
 	t->slot[i] = s;
 	pthread_mutex_unlock(&t->lock);

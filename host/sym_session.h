@@ -12,6 +12,7 @@
 #include <vcrypto/vcrypto.h>
 
 #define SYM_SESSION_SLOTS 4096	/* at most this many open at once */
+#define SYM_SESSION_SEQ_BITS 50	/* above the slot's 12 bits: ids < 2^62 */
 
 /* A session as QEMU describes it (virtio numbering for every field). */
 struct sym_session_params {
@@ -47,8 +48,15 @@ struct sym_session_table {
 	struct sym_session *slot[SYM_SESSION_SLOTS];
 };
 
-/* An empty table. */
-void sym_session_table_init(struct sym_session_table *t);
+/*
+ * An empty table whose ids start from first (any value; only its low
+ * SYM_SESSION_SEQ_BITS count). vcryptod draws it at random so that ids do not
+ * repeat across runs: a guest's id from before a restart names nothing.
+ */
+void sym_session_table_init(struct sym_session_table *t, uint64_t first);
+
+/* A random starting point for sym_session_table_init(). */
+uint64_t sym_session_random_first(void);
 
 /* Close every session (they are freed once their last user puts them). */
 void sym_session_table_clear(struct sym_session_table *t);

@@ -16,7 +16,7 @@ int vu_conn_init(struct vu_conn *c, struct vc_engine *e, struct workers *pool,
 	c->engine = e;
 	c->poll_us = poll_us;
 	c->enabled = 1;
-	sym_session_table_init(&c->sessions);
+	sym_session_table_init(&c->sessions, sym_session_random_first());
 	return device_init(&c->dev, &c->sessions, pool);
 }
 

@@ -1135,21 +1135,63 @@ static int c_signals(void)
 	return 0;
 }
 
-static int c_fd_mode(void)
+/* A vcryptod of its own on a connected socket (--fd); its pid, or -1. */
+static pid_t spawn_fd_mode(int *fd)
 {
 	char *argv[] = { (char *)vcryptod, "--fd", "3", "--threads", "1", NULL };
-	uint64_t f;
-	int sv[2], status;
+	int sv[2];
 	pid_t pid;
 
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
 	pid = spawn(argv, sv[1]);
 	close(sv[1]);
+	*fd = sv[0];
+	return pid;
+}
+
+static int c_fd_mode(void)
+{
+	uint64_t f;
+	int fd, status;
+	pid_t pid = spawn_fd_mode(&fd);
+
+	CHECK(pid > 0, "spawn");
 	CHECK(wait_line("serving fd 3") == 0, "no readiness line");
-	CHECK(get_u64(sv[0], VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
-	close(sv[0]);
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
+	close(fd);
 	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	return 0;
+}
+
+/* Two fresh runs hand out different session ids: an id a guest kept from
+ * before a restart names nothing of the next run. */
+static int c_session_ids_per_run(void)
+{
+	uint8_t pl[VU_SESSION_SIZE_7], key[16] = { 0 };
+	int64_t ids[2][4];
+	int run, i, j, fd, status;
+	pid_t pid;
+
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	for (run = 0; run < 2; run++) {
+		pid = spawn_fd_mode(&fd);
+		CHECK(pid > 0 && wait_line("serving fd 3") == 0, "run %d: no start", run);
+		for (i = 0; i < 4; i++) {
+			ids[run][i] = create(fd, pl, sizeof(pl));
+			CHECK(ids[run][i] > 0 && ids[run][i] < (1ll << 62),
+			      "run %d: session id %lld", run, (long long)ids[run][i]);
+		}
+		close(fd);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "run %d: exit status %#x", run, status);
+	}
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			CHECK(ids[0][i] != ids[1][j], "id %lld in both runs",
+			      (long long)ids[0][i]);
 	return 0;
 }
 
@@ -1296,6 +1338,7 @@ int main(int argc, char **argv)
 	    c_ring_restart_flood);
 	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	vhost_case("--fd with a connected socket", c_fd_mode);
+	vhost_case("session ids differ between two runs", c_session_ids_per_run);
 	if (vcd_pid > 0) {
 		kill(vcd_pid, SIGTERM);
 		waitpid(vcd_pid, NULL, 0);
