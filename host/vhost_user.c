@@ -144,6 +144,7 @@ void vu_conn_reset(struct vu_conn *c)
 	replace_fd(&c->kick_fd, -1);
 	replace_fd(&c->call_fd, -1);
 	replace_fd(&c->err_fd, -1);
+	c->kick_dead = 0;
 	memset(&c->ring, 0, sizeof(c->ring));
 	c->have_mem = c->have_addr = 0;
 	c->enabled = 1;
@@ -341,6 +342,7 @@ static int set_vring_kick(struct vu_conn *c, struct vu_msg *m, int *fds,
 	}
 	ring_stop(c);
 	replace_fd(&c->kick_fd, fd);
+	c->kick_dead = 0;
 	return ring_update(c);
 }
 

@@ -115,6 +115,7 @@ struct vu_conn {
 	int enabled;			/* SET_VRING_ENABLE; 1 until told 0 */
 	int running;			/* the device's ring is started */
 	int kick_fd, call_fd, err_fd;
+	int kick_dead;			/* EOF or hang-up: not polled */
 	struct log_limit ring_log;	/* stops: a guest's resets */
 };
 

@@ -27,15 +27,27 @@ void vu_conn_destroy(struct vu_conn *c)
 	pthread_mutex_destroy(&c->sessions.lock);
 }
 
-/* Consume the kick eventfd; 1 when the guest kicked. */
+/*
+ * Consume the kick eventfd; 1 when the guest kicked. A kick fd that is no
+ * eventfd can stay readable or hung up for good (a pipe whose writer closed,
+ * a regular file at its end): polling it again would spin, so it is dropped
+ * from the poll set until the front-end sends another.
+ */
 static int take_kick(struct vu_conn *c, short revents)
 {
+	int hup = revents & (POLLHUP | POLLERR | POLLNVAL);
 	uint64_t n;
+	ssize_t r;
 
-	if (!(revents & POLLIN))
+	if (!revents)
 		return 0;
-	if (read(c->kick_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		vlog(LOG_DEBUG, "kick eventfd: read failed");
+	r = read(c->kick_fd, &n, sizeof(n));
+	if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR) && !hup))
+		return 1;
+	c->kick_dead = 1;
+	vlog(LOG_WARN, "kick fd %s: no more kicks from it (the ring is served "
+	     "again when the front-end sends a new one)",
+	     r == 0 ? "at end of file" : hup ? "hung up" : strerror(errno));
 	return 1;
 }
 
@@ -50,7 +62,8 @@ void vu_serve(struct vu_conn *c, int fd)
 		struct pollfd p[3] = {
 			{ .fd = fd, .events = POLLIN },
 			{ .fd = signals_fd(), .events = POLLIN },
-			{ .fd = c->running ? c->kick_fd : -1, .events = POLLIN },
+			{ .fd = c->running && !c->kick_dead ? c->kick_fd : -1,
+			  .events = POLLIN },
 		};
 		int fds[VU_MAX_FDS];
 		unsigned int nfds;

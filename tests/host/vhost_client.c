@@ -1119,6 +1119,65 @@ static int c_call_fd_full(void)
 	return alive_no_leak();
 }
 
+/* CPU time vcryptod has used so far, in clock ticks; -1 on error. */
+static long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	/* Fields 14 and 15 (utime, stime) follow "(comm) state" and 10 more. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
+}
+
+/* A kick fd that is no eventfd and hangs up for good (a pipe whose writer
+ * closed) must not make vcryptod spin; a new kick fd serves again. */
+static int c_dead_kick(void)
+{
+	uint8_t iv[16] = { 0 }, pt[16] = { 0 };
+	long hz = sysconf(_SC_CLK_TCK), before, used;
+	uint64_t v = 0, f;
+	struct pollfd pf;
+	struct guest g;
+	int fd = open_conn(), p[2];
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
+	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &p[0], 1) == 0, "SET_VRING_KICK");
+	close(p[0]);
+	close(p[1]);
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	before = cpu_ticks(vcd_pid);
+	/* One second in which nothing should happen: the call fd stays quiet. */
+	pf.fd = g.call;
+	pf.events = POLLIN;
+	CHECK(poll(&pf, 1, 1000) == 0, "a completion out of nowhere");
+	used = cpu_ticks(vcd_pid) - before;
+	CHECK(before >= 0 && used * 10 < hz * 3, "vcryptod used %ld of %ld ticks "
+	      "in one idle second", used, hz);
+	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &g.kick, 1) == 0, "new kick fd");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
+	CHECK(kick_and_wait(&g, 1) == 0, "not served after a new kick fd");
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 static int c_signals(void)
 {
 	int status;
@@ -1336,6 +1395,7 @@ int main(int argc, char **argv)
 	vhost_case("a call fd that would block", c_call_fd_full);
 	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
+	vhost_case("a kick fd that hangs up for good: no spinning", c_dead_kick);
 	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	vhost_case("--fd with a connected socket", c_fd_mode);
 	vhost_case("session ids differ between two runs", c_session_ids_per_run);
