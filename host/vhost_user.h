@@ -141,15 +141,17 @@ void vu_serve(struct vu_conn *c, int fd);
 const char *vu_request_name(uint32_t request);
 
 /*
- * Read one message and the fds sent with it (O_CLOEXEC). Returns 1 (message
- * read; *nfds fds now belong to the caller), 0 (orderly EOF before a message)
- * or -1 (error or malformed framing: too large, truncated, too many fds;
- * whatever fds came are closed). Says why on stderr.
+ * Read one message and the fds sent with it (O_CLOEXEC). Once a message has
+ * begun, the rest is waited for in one poll with signals_fd(), so a stalled
+ * front-end cannot keep a SIGTERM waiting. Returns 1 (message read; *nfds
+ * fds now belong to the caller), 0 (orderly EOF before a message) or -1
+ * (error; malformed framing: too large, truncated, too many fds; or a signal
+ * says stop; whatever fds came are closed). Says why on stderr.
  */
 int vu_recv(int fd, struct vu_msg *m, int *fds, unsigned int *nfds);
 
-/* Send a reply: request, flags VERSION|REPLY, size bytes of payload.
- * Returns 0 or -1. */
+/* Send a reply: request, flags VERSION|REPLY, size bytes of payload,
+ * waiting for room as vu_recv() waits for bytes. Returns 0 or -1. */
 int vu_send_reply(int fd, uint32_t request, const void *payload, uint32_t size);
 
 /*

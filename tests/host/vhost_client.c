@@ -19,12 +19,15 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 #include <linux/virtio_crypto.h>
 #include <linux/virtio_ring.h>
 
@@ -1254,6 +1257,49 @@ static int c_session_ids_per_run(void)
 	return 0;
 }
 
+/* Wait until the peer has read everything we sent on fd; 0 or -1. */
+static int peer_has_read(int fd)
+{
+	struct timespec pause = { 0, 1000000 };
+	int queued = 1, ms;
+
+	for (ms = 0; ms < HANG_MS; ms++) {
+		if (ioctl(fd, SIOCOUTQ, &queued) || queued == 0)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return queued == 0 ? 0 : -1;
+}
+
+/* A header whose payload never comes, then SIGTERM: vcryptod exits (0)
+ * within seconds instead of waiting for the payload forever. */
+static int c_stalled_message_sigterm(void)
+{
+	uint32_t h[3] = { VU_SET_FEATURES, VU_VERSION, 8 };
+	struct pollfd pf = { .events = POLLIN };
+	int fd, status;
+	pid_t pid = spawn_fd_mode(&fd);
+
+	CHECK(pid > 0 && wait_line("serving fd 3") == 0, "no start");
+	CHECK(write(fd, h, sizeof(h)) == sizeof(h), "send");
+	CHECK(peer_has_read(fd) == 0, "vcryptod did not read the header");
+	pf.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	CHECK(pf.fd >= 0, "pidfd_open: %s", strerror(errno));
+	CHECK(kill(pid, SIGTERM) == 0, "kill");
+	if (poll(&pf, 1, 10000) != 1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(pf.fd);
+		close(fd);
+		CHECK(0, "still running 10 s after SIGTERM");
+	}
+	close(pf.fd);
+	close(fd);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "exit status %#x", status);
+	return 0;
+}
+
 /* ---- --bench: vcryptod's own cost per request, no guest involved ---- */
 
 static double now(void)
@@ -1399,6 +1445,8 @@ int main(int argc, char **argv)
 	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	vhost_case("--fd with a connected socket", c_fd_mode);
 	vhost_case("session ids differ between two runs", c_session_ids_per_run);
+	vhost_case("SIGTERM while a message's payload is missing",
+		   c_stalled_message_sigterm);
 	if (vcd_pid > 0) {
 		kill(vcd_pid, SIGTERM);
 		waitpid(vcd_pid, NULL, 0);
