@@ -272,6 +272,8 @@ uint32_t request_serve(struct sym_session_table *t, const struct chain *c,
 		return 0;
 	}
 	status = serve_checked(t, c, sc, &r);
+	if (sc->cap > REQ_SCRATCH_KEEP)
+		req_scratch_free(sc);
 	*status_p = (uint8_t)status;
 	stats_add(&g_stats.status[status], 1);
 	if (status_out)

@@ -15,7 +15,13 @@
 /* Largest src_data_len (and aad_len) served; larger gets BADMSG. */
 #define REQ_MAX_DATA (16u << 20)
 
-/* Per-thread working memory, grown on demand; zero-initialise it. */
+/* Working memory kept between requests (per worker): more than this is
+ * freed after the request that needed it, so that a guest's large requests
+ * cannot keep 32 MiB per worker pinned. */
+#define REQ_SCRATCH_KEEP (1u << 20)
+
+/* Per-thread working memory, grown on demand, trimmed back to at most
+ * REQ_SCRATCH_KEEP bytes after each request; zero-initialise it. */
 struct req_scratch {
 	uint8_t *buf;
 	size_t cap;

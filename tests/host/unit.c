@@ -1036,6 +1036,45 @@ static int t_session_table_full(struct fake_guest *g)
 	return 0;
 }
 
+/* A 4 MiB request (16 descriptors over the same 256 KiB each way) grows the
+ * scratch buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
+ * request's buffer is kept for the next one. */
+static int t_scratch_shrinks(struct fake_guest *g)
+{
+	const uint32_t piece = 256u << 10, pieces = 16, len = piece * pieces;
+	struct rq r = cbc_rq(g);
+	uint64_t src = fg_alloc(g, piece, 0x11), dst = fg_alloc(g, piece, 0xaa);
+	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 0);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	unsigned int i, n = 0;
+	struct laid L;
+
+	r.session = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CTR, k16, 16,
+				VIRTIO_CRYPTO_OP_ENCRYPT);
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, n, hdr, 72, N, (uint16_t)(n + 1)), n++;
+	fg_desc(g, n, iv, 16, N, (uint16_t)(n + 1)), n++;
+	for (i = 0; i < pieces; i++, n++)
+		fg_desc(g, n, src, piece, N, (uint16_t)(n + 1));
+	for (i = 0; i < pieces; i++, n++)
+		fg_desc(g, n, dst, piece, W | N, (uint16_t)(n + 1));
+	fg_desc(g, n, status, 1, W, 0);
+	memset(&L, 0, sizeof(L));
+	L.status = status;
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
+		return 1;
+	CHECK(g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
+	      "%u-byte request", g->sc.cap, len);
+	r = cbc_rq(g);
+	L = lay(g, &r);
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
+		return 1;
+	CHECK(g->sc.cap >= 64 && g->sc.cap <= REQ_SCRATCH_KEEP,
+	      "%zu bytes of scratch after a 64-byte request", g->sc.cap);
+	return 0;
+}
+
 /* Workers that wait for the test to open the gate, so jobs pile up. */
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
@@ -1215,6 +1254,7 @@ static const struct tcase tcases[] = {
 	{ "zero-length descriptors", t_zero_length_descs },
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
+	{ "scratch memory shrinks after a 4 MiB request", t_scratch_shrinks },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
 	{ "re-posted 8192-segment chains while the workers are stuck",
 	  t_repost_bound_segs },
