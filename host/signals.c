@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memory.h"
 #include "signals.h"
 #include "stats.h"
 
@@ -38,7 +39,7 @@ int signals_setup(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return mem_guard_install();
 }
 
 int signals_fd(void)

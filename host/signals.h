@@ -3,7 +3,8 @@
 #ifndef VCRYPTOD_SIGNALS_H
 #define VCRYPTOD_SIGNALS_H
 
-/* Install the handlers (SIGPIPE ignored). 0, or -1 with errno set. */
+/* Install the handlers (SIGPIPE ignored, SIGBUS guarded as
+ * mem_guard_install() says). 0, or -1 with errno set. */
 int signals_setup(void);
 
 /* Readable when a signal came; -1 before signals_setup(). */

@@ -80,6 +80,11 @@ void vu_serve(struct vu_conn *c, int fd)
 			device_kick(&c->dev, c->poll_us);
 		else if (device_has_backlog(&c->dev))
 			device_kick(&c->dev, 0);
+		if (mem_guard_tripped()) {
+			vlog(LOG_ERROR, "guest memory shrank under vcryptod (its "
+			     "file was truncated): closing the connection");
+			break;
+		}
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		r = vu_recv(fd, &msg, fds, &nfds);

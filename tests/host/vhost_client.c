@@ -1181,6 +1181,27 @@ static int c_dead_kick(void)
 	return alive_no_leak();
 }
 
+/* The front-end shrinks guest memory's file under a running ring: the
+ * request touching the lost pages must not kill vcryptod (SIGBUS); the
+ * connection goes, the next one is served. */
+static int c_memfd_shrunk(void)
+{
+	uint8_t iv[16] = { 0 }, pt[64] = { 0 };
+	uint64_t one = 1;
+	struct guest g;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 64);
+	/* The ring stays; the request's header and data go. */
+	CHECK(ftruncate(g.memfd, 0x10000) == 0, "ftruncate");
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	CHECK(closed_by_peer(fd), "the connection stayed open");
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 static int c_signals(void)
 {
 	int status;
@@ -1442,6 +1463,8 @@ int main(int argc, char **argv)
 	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
 	vhost_case("a kick fd that hangs up for good: no spinning", c_dead_kick);
+	vhost_case("guest memory's memfd shrunk under a running ring",
+		   c_memfd_shrunk);
 	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
 	vhost_case("--fd with a connected socket", c_fd_mode);
 	vhost_case("session ids differ between two runs", c_session_ids_per_run);
