@@ -45,6 +45,7 @@ struct sym_session {
 struct sym_session_table {
 	pthread_mutex_t lock;
 	uint64_t seq;
+	unsigned int open;		/* non-NULL slots */
 	struct sym_session *slot[SYM_SESSION_SLOTS];
 };
 
