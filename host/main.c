@@ -249,7 +249,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vcryptod: worker threads: %s\n", strerror(-ret));
 		goto out_engine;
 	}
-	if (vu_conn_init(&conn, engine, pool, o.poll_us)) {
+	if (vu_conn_init(&conn, engine, pool, o.poll_us,
+			 sym_session_random_first())) {
 		fprintf(stderr, "vcryptod: out of memory\n");
 		goto out_pool;
 	}

@@ -119,9 +119,10 @@ struct vu_conn {
 	struct log_limit ring_log;	/* stops: a guest's resets */
 };
 
-/* A connection object with no front-end yet. 0 or -ENOMEM. */
+/* A connection object with no front-end yet; session ids start from
+ * first_session (sym_session_table_init()). 0 or -ENOMEM. */
 int vu_conn_init(struct vu_conn *c, struct vc_engine *e, struct workers *pool,
-		 unsigned int poll_us);
+		 unsigned int poll_us, uint64_t first_session);
 
 /* Back to the state of a new connection: ring stopped, sessions closed,
  * memory unmapped, fds closed, nothing negotiated. c->fd stays. */

@@ -9,14 +9,14 @@
 #include "vhost_user.h"
 
 int vu_conn_init(struct vu_conn *c, struct vc_engine *e, struct workers *pool,
-		 unsigned int poll_us)
+		 unsigned int poll_us, uint64_t first_session)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = c->kick_fd = c->call_fd = c->err_fd = -1;
 	c->engine = e;
 	c->poll_us = poll_us;
 	c->enabled = 1;
-	sym_session_table_init(&c->sessions, sym_session_random_first());
+	sym_session_table_init(&c->sessions, first_session);
 	return device_init(&c->dev, &c->sessions, pool);
 }
 

@@ -24,7 +24,7 @@ static struct vu_msg msg;
 static void setup(void)
 {
 	if (vc_engine_open(&engine, "openssl", 0) ||
-	    vu_conn_init(&conn, engine, NULL, 0) ||
+	    vu_conn_init(&conn, engine, NULL, 0, 0) ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
 		__builtin_trap();
 	memfd = memfd_create("fuzz-guest", MFD_CLOEXEC);
