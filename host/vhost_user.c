@@ -59,11 +59,11 @@ enum vu_payload {
 enum vu_reply { REPLY_OWN, REPLY_ACK, REPLY_ACK_OR_IGNORE };
 
 /*
- * A handler: OK or FAIL (answered by the reply rule) or CLOSE. It sets the
- * fds it keeps to -1; vu_handle() closes the others.
+ * A handler: OK or FAIL (answered by the reply rule) or CLOSE. The message's
+ * fds are c->fds[0 .. c->nfds): it sets those it keeps to -1, vu_handle()
+ * closes the others.
  */
-typedef int vu_handler(struct vu_conn *c, struct vu_msg *m, int *fds,
-		       unsigned int nfds);
+typedef int vu_handler(struct vu_conn *c, struct vu_msg *m);
 
 struct vu_request_type {
 	const char *name;
@@ -153,17 +153,13 @@ void vu_conn_reset(struct vu_conn *c)
 
 /* ---- handlers ---- */
 
-static int get_features(struct vu_conn *c, struct vu_msg *m, int *fds,
-			unsigned int nfds)
+static int get_features(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	return reply_u64(c, m, VU_FEATURES);
 }
 
-static int set_features(struct vu_conn *c, struct vu_msg *m, int *fds,
-			unsigned int nfds)
+static int set_features(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	if (get64(m->payload) & ~VU_FEATURES)
 		return protocol_error(m, "features we did not offer");
 	c->features = get64(m->payload);
@@ -179,57 +175,48 @@ static int set_features(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return OK;
 }
 
-static int get_protocol_features(struct vu_conn *c, struct vu_msg *m, int *fds,
-				 unsigned int nfds)
+static int get_protocol_features(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	return reply_u64(c, m, VU_PROTOCOL_FEATURES);
 }
 
-static int set_protocol_features(struct vu_conn *c, struct vu_msg *m, int *fds,
-				 unsigned int nfds)
+static int set_protocol_features(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	if (get64(m->payload) & ~VU_PROTOCOL_FEATURES)
 		return protocol_error(m, "protocol features we did not offer");
 	c->protocol_features = get64(m->payload);
 	return OK;
 }
 
-static int set_owner(struct vu_conn *c, struct vu_msg *m, int *fds,
-		     unsigned int nfds)
+static int set_owner(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)c, (void)m, (void)fds, (void)nfds;
+	(void)c, (void)m;
 	return OK;
 }
 
-static int reset_owner(struct vu_conn *c, struct vu_msg *m, int *fds,
-		       unsigned int nfds)
+static int reset_owner(struct vu_conn *c, struct vu_msg *m)
 {
 	uint64_t f = c->features, pf = c->protocol_features;
 
-	(void)m, (void)fds, (void)nfds;
+	(void)m;
 	vu_conn_reset(c);
 	c->features = f;
 	c->protocol_features = pf;
 	return OK;
 }
 
-static int get_queue_num(struct vu_conn *c, struct vu_msg *m, int *fds,
-			 unsigned int nfds)
+static int get_queue_num(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	return reply_u64(c, m, 1);
 }
 
-static int set_mem_table(struct vu_conn *c, struct vu_msg *m, int *fds,
-			 unsigned int nfds)
+static int set_mem_table(struct vu_conn *c, struct vu_msg *m)
 {
 	struct mem_region_desc d[MEM_MAX_REGIONS] = { { 0 } };
 	struct mem_table t;
 	uint32_t n = get32(m->payload), i;
 
-	if (nfds != n)
+	if (c->nfds != n)
 		return protocol_error(m, "fd count does not match the region count");
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = m->payload + VU_MEM_HDR_SIZE + i * VU_MEM_REGION_SIZE;
@@ -240,7 +227,7 @@ static int set_mem_table(struct vu_conn *c, struct vu_msg *m, int *fds,
 		d[i].mmap_offset = get64(p + 24);
 	}
 	/* The mappings stay valid without the fds. */
-	if (mem_table_map(&t, d, fds, n)) {
+	if (mem_table_map(&t, d, c->fds, n)) {
 		vlog(LOG_WARN, "memory table of %u regions refused", n);
 		return FAIL;
 	}
@@ -256,12 +243,10 @@ static int set_mem_table(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return ring_update(c);
 }
 
-static int set_vring_num(struct vu_conn *c, struct vu_msg *m, int *fds,
-			 unsigned int nfds)
+static int set_vring_num(struct vu_conn *c, struct vu_msg *m)
 {
 	uint32_t num = get32(m->payload + 4);
 
-	(void)fds, (void)nfds;
 	if (num == 0 || num > VRING_MAX_NUM || (num & (num - 1)))
 		return protocol_error(m, "ring size not a power of two <= 32768");
 	if (c->running)
@@ -270,12 +255,10 @@ static int set_vring_num(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return OK;
 }
 
-static int set_vring_base(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int set_vring_base(struct vu_conn *c, struct vu_msg *m)
 {
 	uint32_t base = get32(m->payload + 4);
 
-	(void)fds, (void)nfds;
 	if (base > 0xffff)
 		return protocol_error(m, "ring base above 65535");
 	if (c->running)
@@ -284,12 +267,10 @@ static int set_vring_base(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return OK;
 }
 
-static int get_vring_base(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int get_vring_base(struct vu_conn *c, struct vu_msg *m)
 {
 	uint32_t state[2] = { 0, 0 };
 
-	(void)fds, (void)nfds;
 	ring_stop_for_good(c);
 	state[1] = c->ring.base;
 	vlog_limited(&c->ring_log, LOG_INFO, "data queue stopped at avail "
@@ -297,10 +278,8 @@ static int get_vring_base(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return vu_send_reply(c->fd, m->request, state, sizeof(state)) ? CLOSE : OK;
 }
 
-static int set_vring_addr(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int set_vring_addr(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)fds, (void)nfds;
 	if (get32(m->payload + 4) != 0) {
 		vlog(LOG_WARN, "vring address flags %#x (dirty logging) not "
 		     "supported", get32(m->payload + 4));
@@ -315,24 +294,23 @@ static int set_vring_addr(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return ring_update(c);
 }
 
-/* The fd of SET_VRING_KICK/CALL/ERR, taken from fds, non-blocking (eventfds
- * never block; whatever else came must not either); -1 for NOFD. */
-static int vring_fd(struct vu_msg *m, int *fds, unsigned int nfds, int *fd)
+/* The fd of SET_VRING_KICK/CALL/ERR, taken from the message, non-blocking
+ * (eventfds never block; whatever else came must not either); -1: NOFD. */
+static int vring_fd(struct vu_conn *c, struct vu_msg *m, int *fd)
 {
 	*fd = -1;
-	if (!nfds)
+	if (!c->nfds)
 		return OK;
-	if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK))
+	if (fcntl(c->fds[0], F_SETFL, fcntl(c->fds[0], F_GETFL) | O_NONBLOCK))
 		return protocol_error(m, "fd refuses O_NONBLOCK");
-	*fd = fds[0];
-	fds[0] = -1;
+	*fd = c->fds[0];
+	c->fds[0] = -1;
 	return OK;
 }
 
-static int set_vring_kick(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int set_vring_kick(struct vu_conn *c, struct vu_msg *m)
 {
-	int fd, ret = vring_fd(m, fds, nfds, &fd);
+	int fd, ret = vring_fd(c, m, &fd);
 
 	if (ret != OK)
 		return ret;
@@ -346,10 +324,9 @@ static int set_vring_kick(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return ring_update(c);
 }
 
-static int set_vring_call(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int set_vring_call(struct vu_conn *c, struct vu_msg *m)
 {
-	int fd, ret = vring_fd(m, fds, nfds, &fd);
+	int fd, ret = vring_fd(c, m, &fd);
 
 	if (ret != OK)
 		return ret;
@@ -358,22 +335,19 @@ static int set_vring_call(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return OK;
 }
 
-static int set_vring_err(struct vu_conn *c, struct vu_msg *m, int *fds,
-			 unsigned int nfds)
+static int set_vring_err(struct vu_conn *c, struct vu_msg *m)
 {
-	int fd, ret = vring_fd(m, fds, nfds, &fd);
+	int fd, ret = vring_fd(c, m, &fd);
 
 	if (ret == OK)
 		replace_fd(&c->err_fd, fd);
 	return ret;
 }
 
-static int set_vring_enable(struct vu_conn *c, struct vu_msg *m, int *fds,
-			    unsigned int nfds)
+static int set_vring_enable(struct vu_conn *c, struct vu_msg *m)
 {
 	uint32_t on = get32(m->payload + 4);
 
-	(void)fds, (void)nfds;
 	if (on > 1)
 		return protocol_error(m, "enable is neither 0 nor 1");
 	c->enabled = (int)on;
@@ -398,8 +372,7 @@ static void session_from_payload(const uint8_t *pl, struct sym_session_params *p
 	p->auth_key = pl + VU_SESSION_AUTH_KEY;
 }
 
-static int create_session(struct vu_conn *c, struct vu_msg *m, int *fds,
-			  unsigned int nfds)
+static int create_session(struct vu_conn *c, struct vu_msg *m)
 {
 	size_t id_off = m->size == VU_SESSION_SIZE_7 ? VU_SESSION_ID_OFF_7 :
 			VU_SESSION_ID_OFF_8;
@@ -409,7 +382,6 @@ static int create_session(struct vu_conn *c, struct vu_msg *m, int *fds,
 	int64_t answer;
 	int ret;
 
-	(void)fds, (void)nfds;
 	session_from_payload(m->payload, &p);
 	if (m->size == VU_SESSION_SIZE_8 &&
 	    get64(m->payload + VU_SESSION_OPCODE_OFF_8) !=
@@ -446,12 +418,10 @@ static int create_session(struct vu_conn *c, struct vu_msg *m, int *fds,
 
 /* A session unknown here (say, made before a restart) is gone anyway: the
  * failure is acked when asked, else ignored (REPLY_ACK_OR_IGNORE). */
-static int close_session(struct vu_conn *c, struct vu_msg *m, int *fds,
-			 unsigned int nfds)
+static int close_session(struct vu_conn *c, struct vu_msg *m)
 {
 	uint64_t id = get64(m->payload);
 
-	(void)fds, (void)nfds;
 	if (sym_session_close(&c->sessions, id)) {
 		static struct log_limit limit;
 
@@ -464,10 +434,9 @@ static int close_session(struct vu_conn *c, struct vu_msg *m, int *fds,
 	return OK;
 }
 
-static int unsupported(struct vu_conn *c, struct vu_msg *m, int *fds,
-		       unsigned int nfds)
+static int unsupported(struct vu_conn *c, struct vu_msg *m)
 {
-	(void)c, (void)fds, (void)nfds;
+	(void)c;
 	vlog(LOG_WARN, "vhost-user request %u not supported", m->request);
 	return FAIL;
 }
@@ -597,8 +566,12 @@ int vu_handle(struct vu_conn *c, struct vu_msg *m, int *fds, unsigned int nfds)
 		why = "carries fds it must not";
 	else
 		why = payload_error(t->payload, m, nfds);
-	ret = why ? protocol_error(m, why) : t->handle(c, m, fds, nfds);
+	c->fds = fds;
+	c->nfds = nfds;
+	ret = why ? protocol_error(m, why) : t->handle(c, m);
 	close_fds(fds, nfds);
+	c->fds = NULL;
+	c->nfds = 0;
 	if (ret == CLOSE)
 		return -1;
 	if (t->reply == REPLY_OWN)

@@ -116,6 +116,8 @@ struct vu_conn {
 	int running;			/* the device's ring is started */
 	int kick_fd, call_fd, err_fd;
 	int kick_dead;			/* EOF or hang-up: not polled */
+	int *fds;			/* the message's, while it is handled */
+	unsigned int nfds;
 	struct log_limit ring_log;	/* stops: a guest's resets */
 };
 
