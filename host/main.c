@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 		o.threads = ncpu < 1 ? 1 : ncpu > 256 ? 256 : (unsigned int)ncpu;
 	}
 	if (signals_setup()) {
-		fprintf(stderr, "vcryptod: signal pipe: %s\n", strerror(errno));
+		fprintf(stderr, "vcryptod: signal handlers: %s\n", strerror(errno));
 		return 1;
 	}
 	if (o.fd >= 0) {
