@@ -1080,6 +1080,34 @@ static int c_disconnect_midway(void)
 	return alive_no_leak();
 }
 
+/* SET_VRING_ENABLE 0 holds the ring (a kick is not served), 1 resumes it
+ * where it stood. */
+static int c_vring_enable(void)
+{
+	uint8_t iv[16] = { 0 }, pt[16] = { 0 };
+	uint32_t st[2] = { 0, 0 };
+	uint64_t one = 1, f;
+	struct guest g;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "disable");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	CHECK(g.used->idx == 0, "served while disabled");
+	st[1] = 1;
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "enable");
+	CHECK(kick_and_wait(&g, 1) == 0, "not served after enable");
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	st[1] = 2;
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == -1 &&
+	      closed_by_peer(fd), "enable 2 accepted");
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 /* A call fd that cannot take a write (an eventfd at its maximum count, a
  * full pipe nobody reads) must not block vcryptod: the request is still
  * served and messages still answered. */
@@ -1460,6 +1488,8 @@ int main(int argc, char **argv)
 	    c_restart_without_stop);
 	vhost_case("front-end disconnects with requests pending", c_disconnect_midway);
 	vhost_case("a call fd that would block", c_call_fd_full);
+	vhost_case("SET_VRING_ENABLE 0 holds the ring, 1 resumes it",
+		   c_vring_enable);
 	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
 	vhost_case("a kick fd that hangs up for good: no spinning", c_dead_kick);
