@@ -127,9 +127,9 @@ static int ring_update(struct vu_conn *c)
 	return OK;
 }
 
-/* Stop the ring as GET_VRING_BASE does: without its kick fd it stays so
- * until the front-end sets the ring up again. */
-static void ring_stop_for_good(struct vu_conn *c)
+/* Stop the ring as GET_VRING_BASE does: without its kick fd it stays
+ * stopped until the front-end sends a new one. */
+static void ring_stop_until_kick(struct vu_conn *c)
 {
 	replace_fd(&c->kick_fd, -1);
 	ring_update(c);
@@ -168,7 +168,7 @@ static int set_features(struct vu_conn *c, struct vu_msg *m)
 	 * after a virtqueue reset (RING_RESET) it skips GET_VRING_BASE. Stop it
 	 * as GET_VRING_BASE would. */
 	if (c->running) {
-		ring_stop_for_good(c);
+		ring_stop_until_kick(c);
 		vlog_limited(&c->ring_log, LOG_INFO, "data queue stopped: the "
 			     "front-end starts the device again");
 	}
@@ -271,7 +271,7 @@ static int get_vring_base(struct vu_conn *c, struct vu_msg *m)
 {
 	uint32_t state[2] = { 0, 0 };
 
-	ring_stop_for_good(c);
+	ring_stop_until_kick(c);
 	state[1] = c->ring.base;
 	vlog_limited(&c->ring_log, LOG_INFO, "data queue stopped at avail "
 		     "index %u", c->ring.base);
