@@ -44,7 +44,7 @@ enum vu_payload {
 	PL_STATE,		/* vhost_vring_state of queue 0 */
 	PL_ADDR,		/* vhost_vring_addr of queue 0 */
 	PL_FILE,		/* u64: queue 0, NOFD flag matching the fd count */
-	PL_MEM_TABLE,		/* 8 + 32 bytes per region, 1..8 regions */
+	PL_MEM_TABLE,		/* 8 + 32 bytes and one fd per region, 1..8 */
 	PL_SESSION,		/* 632 or 1072 bytes */
 	PL_ANY,			/* requests we do not know */
 };
@@ -216,8 +216,6 @@ static int set_mem_table(struct vu_conn *c, struct vu_msg *m)
 	struct mem_table t;
 	uint32_t n = get32(m->payload), i;
 
-	if (c->nfds != n)
-		return protocol_error(m, "fd count does not match the region count");
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = m->payload + VU_MEM_HDR_SIZE + i * VU_MEM_REGION_SIZE;
 
@@ -538,7 +536,7 @@ static const char *payload_error(enum vu_payload rule, const struct vu_msg *m,
 			return "number of memory regions not in 1..8";
 		if (m->size != VU_MEM_HDR_SIZE + n * VU_MEM_REGION_SIZE)
 			return "size does not match the region count";
-		return NULL;
+		return nfds != n ? "fd count does not match the region count" : NULL;
 	case PL_SESSION:
 		return m->size != VU_SESSION_SIZE_7 && m->size != VU_SESSION_SIZE_8 ?
 		       "session payload is neither 632 nor 1072 bytes" : NULL;
