@@ -12,7 +12,7 @@
 MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
 
-.PHONY: all user san static fuzz module test test-compat demo bench deps clean
+.PHONY: all user san static fuzz fuzz-long module test test-compat demo bench deps clean
 
 all: user static module
 
@@ -31,6 +31,10 @@ static: deps
 fuzz:
 	@scripts/deps build test
 	+@$(USER_MK) B=build/fuzz FLAVOR=fuzz fuzzers
+
+# Every fuzz target for FUZZ_LONG_SECONDS each; keeps the minimised corpus.
+fuzz-long: fuzz
+	@mk/fuzz-long.sh
 
 module:
 	@scripts/deps build kmod

@@ -3,18 +3,19 @@
  * from the data path; reference-counted so a close never frees a session a
  * worker is using.
  */
-#ifndef VCRYPTOD_SESSION_H
-#define VCRYPTOD_SESSION_H
+#ifndef VCRYPTOD_SYM_SESSION_H
+#define VCRYPTOD_SYM_SESSION_H
 
 #include <pthread.h>
 #include <stdint.h>
 
 #include <vcrypto/vcrypto.h>
 
-#define SESSION_SLOTS 4096	/* at most this many open at once */
+#define SYM_SESSION_SLOTS 4096	/* at most this many open at once */
+#define SYM_SESSION_SEQ_BITS 50	/* above the slot's 12 bits: ids < 2^62 */
 
 /* A session as QEMU describes it (virtio numbering for every field). */
-struct session_params {
+struct sym_session_params {
 	uint32_t cipher_alg;	/* VIRTIO_CRYPTO_CIPHER_* */
 	uint32_t key_len;
 	uint32_t hash_alg;	/* VIRTIO_CRYPTO_MAC_* when chaining */
@@ -29,7 +30,7 @@ struct session_params {
 	const uint8_t *auth_key;	/* auth_key_len bytes */
 };
 
-struct session {
+struct sym_session {
 	uint64_t id;
 	int refs;
 	uint8_t op_type;
@@ -41,17 +42,25 @@ struct session {
 	struct vc_mac *mac;	/* chaining only */
 };
 
-struct session_table {
+struct sym_session_table {
 	pthread_mutex_t lock;
 	uint64_t seq;
-	struct session *slot[SESSION_SLOTS];
+	unsigned int open;		/* non-NULL slots */
+	struct sym_session *slot[SYM_SESSION_SLOTS];
 };
 
-/* An empty table. */
-void session_table_init(struct session_table *t);
+/*
+ * An empty table whose ids start from first (any value; only its low
+ * SYM_SESSION_SEQ_BITS count). vcryptod draws it at random so that ids do not
+ * repeat across runs: a guest's id from before a restart names nothing.
+ */
+void sym_session_table_init(struct sym_session_table *t, uint64_t first);
+
+/* A random starting point for sym_session_table_init(). */
+uint64_t sym_session_random_first(void);
 
 /* Close every session (they are freed once their last user puts them). */
-void session_table_clear(struct session_table *t);
+void sym_session_table_clear(struct sym_session_table *t);
 
 /*
  * Check p and make a session on engine e. Returns 0 with *id (>= 1, < 2^62)
@@ -59,17 +68,17 @@ void session_table_clear(struct session_table *t);
  * -ENOTSUP (an algorithm or mode we do not do) or -ENOSPC (table full).
  * *why (if not NULL) gets a one-line reason on failure.
  */
-int session_create(struct session_table *t, struct vc_engine *e,
-		   const struct session_params *p, uint64_t *id,
+int sym_session_create(struct sym_session_table *t, struct vc_engine *e,
+		   const struct sym_session_params *p, uint64_t *id,
 		   const char **why);
 
 /* The session with this id, referenced (put it when done), or NULL. */
-struct session *session_get(struct session_table *t, uint64_t id);
+struct sym_session *sym_session_get(struct sym_session_table *t, uint64_t id);
 
-/* Drop a reference taken by session_get(). */
-void session_put(struct session *s);
+/* Drop a reference taken by sym_session_get(). */
+void sym_session_put(struct sym_session *s);
 
 /* Close a session by id: 0, or -ENOENT when there is none. */
-int session_close(struct session_table *t, uint64_t id);
+int sym_session_close(struct sym_session_table *t, uint64_t id);
 
 #endif

@@ -1,42 +1,66 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include <linux/virtio_crypto.h>
 
-#include "session.h"
+#include "sym_session.h"
 
-void session_table_init(struct session_table *t)
+#define SEQ_MASK ((1ull << SYM_SESSION_SEQ_BITS) - 1)
+
+void sym_session_table_init(struct sym_session_table *t, uint64_t first)
 {
 	memset(t, 0, sizeof(*t));
+	t->seq = first & SEQ_MASK;
 	pthread_mutex_init(&t->lock, NULL);
 }
 
-static void session_free(struct session *s)
+uint64_t sym_session_random_first(void)
+{
+	struct timespec ts;
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), 0) == sizeof(v))
+		return v;
+	/* No entropy yet: still different from the last run. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+	       ((uint64_t)getpid() << 40);
+}
+
+static void sym_session_free(struct sym_session *s)
 {
 	vc_cipher_free(s->cipher);
 	vc_mac_free(s->mac);
 	free(s);
 }
 
-void session_put(struct session *s)
+void sym_session_put(struct sym_session *s)
 {
 	if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		session_free(s);
+		sym_session_free(s);
 }
 
-void session_table_clear(struct session_table *t)
+void sym_session_table_clear(struct sym_session_table *t)
 {
 	unsigned int i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < SESSION_SLOTS; i++) {
-		session_put(t->slot[i]);
+	/* Stop once all are found: a connection reset is cheap when few were
+	 * open (the vhost-user fuzzer resets after every input). */
+	for (i = 0; i < SYM_SESSION_SLOTS && t->open; i++) {
+		if (!t->slot[i])
+			continue;
+		sym_session_put(t->slot[i]);
 		t->slot[i] = NULL;
+		t->open--;
 	}
 	pthread_mutex_unlock(&t->lock);
 }
 
-static int check_params(const struct session_params *p, enum vc_cipher_alg *alg,
+static int check_params(const struct sym_session_params *p, enum vc_cipher_alg *alg,
 			enum vc_mac_alg *mac, const char **why)
 {
 	switch (p->cipher_alg) {
@@ -90,14 +114,14 @@ static int check_params(const struct session_params *p, enum vc_cipher_alg *alg,
 	return 0;
 }
 
-int session_create(struct session_table *t, struct vc_engine *e,
-		   const struct session_params *p, uint64_t *id,
+int sym_session_create(struct sym_session_table *t, struct vc_engine *e,
+		   const struct sym_session_params *p, uint64_t *id,
 		   const char **why)
 {
 	const char *dummy;
 	enum vc_cipher_alg alg;
 	enum vc_mac_alg mac = VC_HMAC_SHA256;
-	struct session *s;
+	struct sym_session *s;
 	unsigned int i;
 	int ret;
 
@@ -122,35 +146,38 @@ int session_create(struct session_table *t, struct vc_engine *e,
 		ret = vc_mac_new(e, &s->mac, mac, p->auth_key, p->auth_key_len);
 	if (ret) {
 		*why = vc_last_error();
-		session_free(s);
+		sym_session_free(s);
 		return ret == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < SESSION_SLOTS && t->slot[i]; i++)
+	for (i = 0; i < SYM_SESSION_SLOTS && t->slot[i]; i++)
 		;
-	if (i == SESSION_SLOTS) {
+	if (i == SYM_SESSION_SLOTS) {
 		pthread_mutex_unlock(&t->lock);
-		session_free(s);
+		sym_session_free(s);
 		*why = "too many open sessions";
 		return -ENOSPC;
 	}
 	/* The slot is in the low bits; the sequence keeps ids unique so a
 	 * stale id never reaches a newer session in the same slot. */
-	t->seq++;
+	t->seq = (t->seq + 1) & SEQ_MASK;
+	if (t->seq == 0 && i == 0)
+		t->seq = 1;	/* ids are >= 1 */
 	s->id = (t->seq << 12) | i;
 	t->slot[i] = s;
+	t->open++;
 	pthread_mutex_unlock(&t->lock);
 	*id = s->id;
 	return 0;
 }
 
-struct session *session_get(struct session_table *t, uint64_t id)
+struct sym_session *sym_session_get(struct sym_session_table *t, uint64_t id)
 {
-	struct session *s;
+	struct sym_session *s;
 
 	pthread_mutex_lock(&t->lock);
-	s = t->slot[id % SESSION_SLOTS];
+	s = t->slot[id % SYM_SESSION_SLOTS];
 	if (s && s->id == id)
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 	else
@@ -159,18 +186,19 @@ struct session *session_get(struct session_table *t, uint64_t id)
 	return s;
 }
 
-int session_close(struct session_table *t, uint64_t id)
+int sym_session_close(struct sym_session_table *t, uint64_t id)
 {
-	struct session *s;
+	struct sym_session *s;
 
 	pthread_mutex_lock(&t->lock);
-	s = t->slot[id % SESSION_SLOTS];
+	s = t->slot[id % SYM_SESSION_SLOTS];
 	if (!s || s->id != id) {
 		pthread_mutex_unlock(&t->lock);
 		return -ENOENT;
 	}
-	t->slot[id % SESSION_SLOTS] = NULL;
+	t->slot[id % SYM_SESSION_SLOTS] = NULL;
+	t->open--;
 	pthread_mutex_unlock(&t->lock);
-	session_put(s);
+	sym_session_put(s);
 	return 0;
 }
