@@ -11,7 +11,7 @@
 #include "net.h"
 #include "notice.h"
 
-#define VERSION "1.0"
+#define VERSION "2.0"
 
 static const char usage_text[] =
 	"usage: vcrypto-chat keygen FILE\n"

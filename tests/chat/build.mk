@@ -1,4 +1,4 @@
-PROGS += $(B)/tests/chat-relay $(B)/tests/chat-proto
+PROGS += $(B)/tests/chat-relay $(B)/tests/chat-proto $(B)/tests/chat-decrypt
 FUZZERS += $(B)/tests/fuzz-chat-frame
 
 $(B)/tests/chat-relay: $(B)/tests/chat/relay.o
@@ -7,6 +7,11 @@ $(B)/tests/chat-relay: $(B)/tests/chat/relay.o
 
 $(B)/tests/chat-proto: $(B)/tests/chat/proto-test.o $(B)/chat/proto.o \
 		$(B)/chat/lines.o $(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/chat-decrypt: $(B)/tests/chat/decrypt.o $(B)/chat/proto.o \
+		$(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
