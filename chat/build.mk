@@ -1,6 +1,6 @@
 CHAT_SRCS := chat/main.c chat/server.c chat/client.c chat/session.c \
 	     chat/conn.c chat/proto.c chat/lines.c chat/net.c chat/keyfile.c \
-	     chat/notice.c chat/msgout.c
+	     chat/notice.c chat/msgout.c chat/text.c
 CHAT_OBJS := $(CHAT_SRCS:%.c=$(B)/%.o)
 
 PROGS += $(B)/vcrypto-chat

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include "net.h"
 #include "notice.h"
 #include "session.h"
+#include "text.h"
 
 /* Stop reading stdin while this much is queued: backpressure from the
  * network to the input instead of unbounded buffering. */
@@ -21,20 +23,91 @@
 #define CONNECT_TIMEOUT_MS	10000
 #define HANDSHAKE_TIMEOUT_MS	10000
 
+/* The name of another participant, as the server announced it. */
+struct peer {
+	uint32_t id;
+	char name[PROTO_NAME_MAX + 1];	/* through text_clean() */
+};
+
 struct client {
 	const struct chat_opts *o;
 	struct session s;
 	struct linein in;
 	int shut_wr;		/* our goodbye is out and SHUT_WR done */
+	int named;		/* our NAME is queued */
+	struct peer *peers;
+	size_t npeers, peers_cap, last;	/* last: the latest lookup */
+	char refused[256];	/* the server's reason, if it refused us */
 };
+
+static struct peer *peer_find(struct client *cl, uint32_t id)
+{
+	size_t i;
+
+	if (cl->last < cl->npeers && cl->peers[cl->last].id == id)
+		return &cl->peers[cl->last];
+	for (i = 0; i < cl->npeers; i++)
+		if (cl->peers[i].id == id) {
+			cl->last = i;
+			return &cl->peers[i];
+		}
+	return NULL;
+}
+
+/* An announced name, or an empty one: that participant left. */
+static void peer_name(struct client *cl, const struct proto_msg *m)
+{
+	struct peer *p = peer_find(cl, m->sender), *grown;
+	size_t len;
+
+	if (m->len == 0) {
+		if (p)
+			*p = cl->peers[--cl->npeers];
+		return;
+	}
+	if (!p) {
+		if (cl->npeers == cl->peers_cap) {
+			size_t cap = cl->peers_cap ? cl->peers_cap * 2 : 16;
+
+			grown = realloc(cl->peers, cap * sizeof(*grown));
+			if (!grown)
+				return;	/* shown by number instead */
+			cl->peers = grown;
+			cl->peers_cap = cap;
+		}
+		p = &cl->peers[cl->npeers++];
+		p->id = m->sender;
+	}
+	len = text_clean((uint8_t *)p->name, m->payload, m->len);
+	p->name[len] = 0;
+}
 
 static void on_msg(void *ctx, const struct proto_msg *m)
 {
-	char prefix[32];
+	struct client *cl = ctx;
+	char prefix[PROTO_NAME_MAX + 16];
+	const struct peer *p;
+	size_t len;
 
-	(void)ctx;
+	switch (m->type) {
+	case PROTO_NAME:
+		peer_name(cl, m);
+		return;
+	case PROTO_REFUSED:
+		len = m->len < sizeof(cl->refused) - 1 ? m->len
+						       : sizeof(cl->refused) - 1;
+		len = text_clean((uint8_t *)cl->refused, m->payload, len);
+		cl->refused[len] = 0;
+		if (!len)
+			snprintf(cl->refused, sizeof(cl->refused), "no reason given");
+		return;
+	default:
+		break;
+	}
 	if (m->sender == PROTO_SENDER_SERVER)
 		snprintf(prefix, sizeof(prefix), "[server] ");
+	else if ((p = peer_find(cl, m->sender)) != NULL)
+		snprintf(prefix, sizeof(prefix), "[%s] ", p->name);
 	else
 		snprintf(prefix, sizeof(prefix), "[#%u] ", m->sender);
 	msgout_lines(prefix, m->payload, m->len);
@@ -59,6 +132,14 @@ static int pump(struct client *cl)
 
 	if (s->state != SESSION_OPEN || s->sent_goodbye || s->peer_goodbye)
 		return 0;
+	if (!cl->named) {
+		if (session_send(s, PROTO_NAME, 0, cl->o->name,
+				 strlen(cl->o->name)) != 0) {
+			notice("cannot send: %s", strerror(errno));
+			return -1;
+		}
+		cl->named = 1;
+	}
 	for (;;) {
 		if (conn_out_pending(&s->conn) >= CLIENT_HIGH_WATER)
 			return 1;
@@ -91,7 +172,7 @@ static int net_input(struct client *cl)
 			notice("connection lost: %s", strerror(errno));
 			return 1;
 		}
-		rc = session_input(s, cl->o->engine, cl->o->key, on_msg, NULL);
+		rc = session_input(s, cl->o->engine, cl->o->key, on_msg, cl);
 		if (rc < 0) {
 			notice("%s: %s, closing",
 			       s->state == SESSION_OPEN ? "bad data from the server"
@@ -102,6 +183,11 @@ static int net_input(struct client *cl)
 		if (rc == 1)
 			notice("connected to %s, session established",
 			       cl->o->host);
+		if (cl->refused[0]) {
+			msgout_flush();
+			notice("the server refused us: %s", cl->refused);
+			return 1;
+		}
 		if (s->conn.eof) {
 			msgout_flush();
 			why = session_eof_reason(s);
@@ -216,5 +302,6 @@ int client_run(const struct chat_opts *o)
 	conn_flush(&cl.s.conn);
 	session_close(&cl.s, 0);
 	linein_free(&cl.in);
+	free(cl.peers);
 	return rc;
 }

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Queue each line of a batch (lines joined by '\n') as "PREFIX line\n". */
+/* Queue each line of a batch (lines joined by '\n') as "PREFIX line\n",
+ * the line passed through text_clean() (the prefix is ours). */
 void msgout_lines(const char *prefix, const uint8_t *batch, size_t len);
 
 /* Write what is queued. A broken stdout is reported once, then output is

@@ -329,8 +329,21 @@ enum proto_err proto_frame_open(struct proto_dir *d, uint8_t *frame,
 	m->sender = get_u32(ct + 1);
 	m->payload = ct + PROTO_PT_HDR;
 	m->len = ptlen - PROTO_PT_HDR;
-	if (m->type == PROTO_GOODBYE ? m->len != 0 : m->type != PROTO_MSG)
+	switch (m->type) {
+	case PROTO_MSG:
+	case PROTO_REFUSED:
+		break;
+	case PROTO_GOODBYE:
+		if (m->len != 0)
+			return PROTO_E_TYPE;
+		break;
+	case PROTO_NAME:
+		if (m->len > PROTO_NAME_MAX)
+			return PROTO_E_TYPE;
+		break;
+	default:
 		return PROTO_E_TYPE;
+	}
 	d->seq++;
 	return PROTO_OK;
 }

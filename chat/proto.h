@@ -36,6 +36,9 @@
 /* Largest whole frame, length field included. */
 #define PROTO_MAX_FRAME		(PROTO_LEN_LEN + PROTO_MAX_BODY)
 
+/* Longest participant name (NAME payload). */
+#define PROTO_NAME_MAX		32
+
 /* Sender id of lines typed at the server. */
 #define PROTO_SENDER_SERVER	0
 
@@ -47,6 +50,8 @@ enum proto_role {
 enum proto_type {
 	PROTO_MSG = 1,		/* a chat line */
 	PROTO_GOODBYE = 2,	/* clean end of this direction; no payload */
+	PROTO_NAME = 3,		/* a participant's name (empty: it left) */
+	PROTO_REFUSED = 4,	/* server: why it turns this client away */
 };
 
 /* Why a frame or handshake message was refused. */

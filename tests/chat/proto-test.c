@@ -16,6 +16,7 @@
 #include "../hex.h"
 #include "../../chat/lines.h"
 #include "../../chat/proto.h"
+#include "../../chat/text.h"
 
 static struct vc_engine *engine;
 static const uint8_t key[PROTO_KEY_LEN] = "0123456789abcdef0123456789abcdef";
@@ -376,6 +377,44 @@ static void test_batches(void)
 	      consume == 16, "an over-long first line is cut alone");
 }
 
+/* Cleaning: each case's input and the expected output (known answers). */
+static void test_text(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "\033[2Jcleared", "[2Jcleared" },
+		{ "bell\a tab\t cr\r del\177 nul", "bell tab cr del nul" },
+		{ "caf\303\251 \342\202\254 \360\237\230\200", "caf\303\251 \342\202\254 \360\237\230\200" },
+		{ "c1 \302\233[2J \302\237 \302\240nbsp", "c1 [2J  \302\240nbsp" },
+		{ "raw \233 \377 \300\257 \355\240\200 \364\220\200\200", "raw ? ? ?? ??? ????" },
+		{ "cut \342\202", "cut ??" },
+	};
+	uint8_t out[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = text_clean(out, (const uint8_t *)cases[i].in,
+			       strlen(cases[i].in));
+		CHECK(n == strlen(cases[i].out) &&
+		      memcmp(out, cases[i].out, n) == 0,
+		      "text_clean case %zu: got '%.*s'", i, (int)n, out);
+	}
+	CHECK(text_name_valid((const uint8_t *)"alice", 5), "alice");
+	CHECK(text_name_valid((const uint8_t *)"a-b_c.d@e[1]", 12), "punctuation");
+	CHECK(text_name_valid((const uint8_t *)"0123456789abcdef0123456789abcdef",
+			      32), "32 characters");
+	CHECK(!text_name_valid((const uint8_t *)"0123456789abcdef0123456789abcdefg",
+			       33), "33 characters");
+	CHECK(!text_name_valid((const uint8_t *)"", 0), "empty");
+	CHECK(!text_name_valid((const uint8_t *)"a b", 3), "a space");
+	CHECK(!text_name_valid((const uint8_t *)"server", 6), "server");
+	CHECK(text_name_valid((const uint8_t *)"servers", 7), "servers");
+	CHECK(!text_name_valid((const uint8_t *)"\033[2J", 4), "an escape");
+	CHECK(!text_name_valid((const uint8_t *)"caf\303\251", 5), "not ASCII");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -393,6 +432,7 @@ int main(int argc, char **argv)
 	test_hello();
 	test_lines();
 	test_batches();
+	test_text();
 	vc_engine_close(engine);
 	return check_exit("chat-proto");
 }
