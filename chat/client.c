@@ -14,6 +14,7 @@
 #include "net.h"
 #include "notice.h"
 #include "session.h"
+#include "tty.h"
 #include "text.h"
 
 /* Stop reading stdin while this much is queued: backpressure from the
@@ -35,6 +36,7 @@ struct client {
 	struct linein in;
 	int shut_wr;		/* our goodbye is out and SHUT_WR done */
 	int named;		/* our NAME is queued */
+	int tty;		/* typing on a terminal (chat/tty.c) */
 	struct peer *peers;
 	size_t npeers, peers_cap, last;	/* last: the latest lookup */
 	char refused[256];	/* the server's reason, if it refused us */
@@ -259,7 +261,9 @@ static int run(struct client *cl)
 			if (rc >= 0)
 				return rc;
 		}
-		if (FD_ISSET(0, &rd) && linein_read(&cl->in) < 0) {
+		if (FD_ISSET(0, &rd) && cl->tty)
+			tty_read();
+		else if (FD_ISSET(0, &rd) && linein_read(&cl->in) < 0) {
 			notice("reading standard input: %s", strerror(errno));
 			return 1;
 		}
@@ -295,8 +299,10 @@ int client_run(const struct chat_opts *o)
 	}
 	if (o->verbose)
 		notice("connected to %s, handshaking", o->host);
+	cl.tty = tty_start(&cl.in);
 	rc = run(&cl);
 	msgout_flush();
+	tty_stop();
 	/* What is queued may tell the server why we leave (our key
 	 * confirmation after a failed handshake). */
 	conn_flush(&cl.s.conn);

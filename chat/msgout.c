@@ -40,13 +40,36 @@ static void write_all(struct iovec *iov, int n)
 	}
 }
 
+static void (*around_before)(void), (*around_after)(void);
+
+void msgout_around(void (*before)(void), void (*after)(void))
+{
+	around_before = before;
+	around_after = after;
+}
+
+void msgout_before(void)
+{
+	if (around_before)
+		around_before();
+}
+
+void msgout_after(void)
+{
+	if (around_after)
+		around_after();
+}
+
 void msgout_flush(void)
 {
 	struct iovec iov = { buf, used };
 
-	if (used > 0)
-		write_all(&iov, 1);
+	if (used == 0)
+		return;
+	msgout_before();
+	write_all(&iov, 1);
 	used = 0;
+	msgout_after();
 }
 
 /* A line is at most PROTO_MAX_PAYLOAD bytes and a prefix is short, so a
