@@ -214,10 +214,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 7 && strcmp(argv[1], "chat") == 0) {
-		char *cargv[] = { argv[2], "client", "-k", argv[3], "127.0.0.1",
-				  argv[4], NULL };
+		char *aargv[] = { argv[2], "client", "-k", argv[3], "-n",
+				  "rtt-a", "127.0.0.1", argv[4], NULL };
+		char *bargv[] = { argv[2], "client", "-k", argv[3], "-n",
+				  "rtt-b", "127.0.0.1", argv[4], NULL };
 		int a[2], b[2], st;
-		pid_t pa = client(cargv, a), pb = client(cargv, b);
+		pid_t pa = client(aargv, a), pb = client(bargv, b);
 
 		sync_clients(a[0], b[1]);
 		measure(a[0], b[1], atoi(argv[5]), (size_t)atol(argv[6]));

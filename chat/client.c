@@ -203,7 +203,7 @@ static int net_input(struct client *cl)
 			}
 			return 0;
 		}
-	} while (n > 0);
+	} while (n > 0 && !s->conn.drained);
 	return -1;
 }
 

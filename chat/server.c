@@ -249,7 +249,7 @@ static void client_input(struct server *sv, struct client *c)
 			drop(c, 0, "dropped", why);
 			return;
 		}
-		if (n == 0 || (size_t)n >= budget)
+		if (n == 0 || c->s.conn.drained || (size_t)n >= budget)
 			return;
 		budget -= (size_t)n;
 	}
@@ -529,8 +529,9 @@ static int serve(struct server *sv)
 				accept_clients(sv);
 		}
 		expire(sv, now_ms());
-		msgout_flush();
+		/* The network first: relaying is what latency is about. */
 		flush_and_reap(sv);
+		msgout_flush();
 	}
 }
 
