@@ -23,6 +23,9 @@
 #define CLIENT_OUT_MAX		(CLIENT_HIGH_WATER + 2 * PROTO_MAX_FRAME)
 #define CONNECT_TIMEOUT_MS	10000
 #define HANDSHAKE_TIMEOUT_MS	10000
+/* Names kept for other participants: far more than one select() server
+ * can serve (FD_SETSIZE), so only a misbehaving server reaches it. */
+#define PEERS_MAX		(4 * FD_SETSIZE)
 
 /* The name of another participant, as the server announced it. */
 struct peer {
@@ -68,6 +71,8 @@ static void peer_name(struct client *cl, const struct proto_msg *m)
 		return;
 	}
 	if (!p) {
+		if (cl->npeers == PEERS_MAX)
+			return;	/* a server gone wrong: shown by number */
 		if (cl->npeers == cl->peers_cap) {
 			size_t cap = cl->peers_cap ? cl->peers_cap * 2 : 16;
 

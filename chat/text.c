@@ -32,13 +32,38 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	return len;
 }
 
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+
+/* Length of the run of printable ASCII at p[0, n), 8 bytes at a time: in
+ * each byte b < 0x80, b + 0x60 reaches bit 7 when b >= 0x20 and b + 1 when
+ * b == 0x7f; no sum carries into the next byte. */
+static size_t printable_run(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, low;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		low = x & ~HIGHS;
+		if (((low + 0x60 * ONES) & ~(low + ONES) & ~x & HIGHS) != HIGHS)
+			break;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
+}
+
 size_t text_clean(uint8_t *out, const uint8_t *in, size_t n)
 {
 	size_t i = 0, o = 0, len;
 
 	while (i < n) {
-		if (in[i] >= 0x20 && in[i] < 0x7f) {
-			out[o++] = in[i++];
+		len = printable_run(in + i, n - i);
+		if (len > 0) {
+			memmove(out + o, in + i, len);
+			o += len;
+			i += len;
 			continue;
 		}
 		if (in[i] < 0x80) {	/* C0 or DEL */

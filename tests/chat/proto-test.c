@@ -401,6 +401,33 @@ static void test_text(void)
 		      memcmp(out, cases[i].out, n) == 0,
 		      "text_clean case %zu: got '%.*s'", i, (int)n, out);
 	}
+	/* One odd byte at every offset of a long printable run (the 8-byte
+	 * scan): removed, kept or replaced exactly there. */
+	{
+		static const uint8_t odd[] = { 0x1f, 0x7f, 0x80, 0xff, 0x00,
+					       0x20, 0x7e, 0x1b };
+		uint8_t in[41], want[41];
+		size_t pos, k, w;
+
+		for (k = 0; k < sizeof(odd); k++) {
+			for (pos = 0; pos < sizeof(in); pos++) {
+				memset(in, 'a' + (int)(pos % 26), sizeof(in));
+				in[pos] = odd[k];
+				memcpy(want, in, pos);
+				w = pos;
+				if (odd[k] >= 0x80)
+					want[w++] = '?';
+				else if (odd[k] >= 0x20 && odd[k] < 0x7f)
+					want[w++] = odd[k];
+				memcpy(want + w, in + pos + 1, sizeof(in) - pos - 1);
+				w += sizeof(in) - pos - 1;
+				n = text_clean(out, in, sizeof(in));
+				if (!CHECK(n == w && memcmp(out, want, w) == 0,
+					   "text_clean: byte %02x at %zu", odd[k], pos))
+					break;
+			}
+		}
+	}
 	CHECK(text_name_valid((const uint8_t *)"alice", 5), "alice");
 	CHECK(text_name_valid((const uint8_t *)"a-b_c.d@e[1]", 12), "punctuation");
 	CHECK(text_name_valid((const uint8_t *)"0123456789abcdef0123456789abcdef",
