@@ -27,7 +27,8 @@
 #define HANDSHAKE_TIMEOUT_MS	10000
 #define SHUTDOWN_FLUSH_MS	2000
 
-struct client {
+/* A connected client, as the server sees it. */
+struct member {
 	struct session s;
 	unsigned id;
 	int dead;		/* to be closed at the end of this round */
@@ -45,7 +46,7 @@ struct server {
 	const struct chat_opts *o;
 	int lfd;
 	int spare_fd;		/* given up to accept() and refuse on EMFILE */
-	struct client **cl;
+	struct member **cl;
 	size_t n, cap;
 	unsigned next_id;
 	struct linein in;
@@ -76,7 +77,7 @@ static long long now_ms(void)
 }
 
 /* "#N NAME (ADDR)", or "#N (ADDR)" before the client named itself. */
-static const char *who(const struct client *c)
+static const char *who(const struct member *c)
 {
 	static char buf[NET_ADDR_STR + PROTO_NAME_MAX + 32];
 
@@ -86,7 +87,7 @@ static const char *who(const struct client *c)
 }
 
 /* Close c at the end of this round, saying "client #N NAME (ADDR) VERB: WHY". */
-static void drop(struct client *c, int abort, const char *verb,
+static void drop(struct member *c, int abort, const char *verb,
 		 const char *why)
 {
 	if (c->dead)
@@ -97,7 +98,7 @@ static void drop(struct client *c, int abort, const char *verb,
 }
 
 /* Queue a frame for c; on failure, drop c saying why. */
-static void send_or_drop(struct client *c, enum proto_type type,
+static void send_or_drop(struct member *c, enum proto_type type,
 			 uint32_t sender, const void *msg, size_t len)
 {
 	char why[64];
@@ -113,14 +114,14 @@ static void send_or_drop(struct client *c, enum proto_type type,
 }
 
 /* Clients that take part: named, open, not on their way out. */
-static int active(const struct client *c)
+static int active(const struct member *c)
 {
 	return c->name[0] && !c->dead && !c->leaving &&
 	       c->s.state == SESSION_OPEN;
 }
 
 /* Send a frame to every active client but from. */
-static void deliver(struct server *sv, struct client *from,
+static void deliver(struct server *sv, struct member *from,
 		    enum proto_type type, uint32_t sender, const void *msg,
 		    size_t len)
 {
@@ -133,7 +134,7 @@ static void deliver(struct server *sv, struct client *from,
 
 /* Turn c away with a reason it will print, then a goodbye; it has
  * HANDSHAKE_TIMEOUT_MS more to close. */
-static void refuse(struct client *c, const char *why)
+static void refuse(struct member *c, const char *why)
 {
 	notice("client %s refused: %s", who(c), why);
 	send_or_drop(c, PROTO_REFUSED, PROTO_SENDER_SERVER, why, strlen(why));
@@ -144,7 +145,7 @@ static void refuse(struct client *c, const char *why)
 
 /* A client's NAME: valid and free, then it joins and the names of the
  * active clients and its own are exchanged. */
-static void take_name(struct server *sv, struct client *c,
+static void take_name(struct server *sv, struct member *c,
 		      const struct proto_msg *m)
 {
 	char why[128];
@@ -159,7 +160,7 @@ static void take_name(struct server *sv, struct client *c,
 		return;
 	}
 	for (i = 0; i < sv->n; i++) {
-		struct client *o = sv->cl[i];
+		struct member *o = sv->cl[i];
 
 		if (!o->dead && strlen(o->name) == m->len &&
 		    memcmp(o->name, m->payload, m->len) == 0) {
@@ -171,7 +172,7 @@ static void take_name(struct server *sv, struct client *c,
 		}
 	}
 	for (i = 0; i < sv->n; i++) {
-		struct client *o = sv->cl[i];
+		struct member *o = sv->cl[i];
 
 		if (o != c && active(o))
 			send_or_drop(c, PROTO_NAME, o->id, o->name,
@@ -185,7 +186,7 @@ static void take_name(struct server *sv, struct client *c,
 
 static void on_client_msg(void *ctx, const struct proto_msg *m)
 {
-	struct client *c = ((void **)ctx)[1];
+	struct member *c = ((void **)ctx)[1];
 	struct server *sv = ((void **)ctx)[0];
 	char prefix[PROTO_NAME_MAX + 4];
 
@@ -206,7 +207,7 @@ static void on_client_msg(void *ctx, const struct proto_msg *m)
 	deliver(sv, c, PROTO_MSG, c->id, m->payload, m->len);
 }
 
-static void client_input(struct server *sv, struct client *c)
+static void client_input(struct server *sv, struct member *c)
 {
 	void *ctx[2] = { sv, c };
 	size_t budget = CLIENT_READ_BUDGET;
@@ -258,7 +259,7 @@ static void client_input(struct server *sv, struct client *c)
 static void accept_clients(struct server *sv)
 {
 	struct sockaddr_storage ss;
-	struct client *c, **grown;
+	struct member *c, **grown;
 	char addr[NET_ADDR_STR];
 	socklen_t len;
 	int fd, one = 1, i;
@@ -348,7 +349,7 @@ static void start_stopping(struct server *sv)
 	sv->stopping = 1;
 	sv->stop_deadline = now_ms() + SHUTDOWN_FLUSH_MS;
 	for (i = 0; i < sv->n; i++) {
-		struct client *c = sv->cl[i];
+		struct member *c = sv->cl[i];
 
 		if (c->dead)
 			continue;
@@ -375,7 +376,7 @@ static void announce_gone(struct server *sv)
 	while (again) {
 		again = 0;
 		for (i = 0; i < sv->n; i++) {
-			struct client *c = sv->cl[i];
+			struct member *c = sv->cl[i];
 
 			if (c->name[0] && (c->dead || c->leaving)) {
 				c->name[0] = 0;
@@ -393,7 +394,7 @@ static void flush_and_reap(struct server *sv)
 
 	announce_gone(sv);
 	for (i = 0; i < sv->n; i++) {
-		struct client *c = sv->cl[i];
+		struct member *c = sv->cl[i];
 
 		if (!c->dead && conn_flush(&c->s.conn) != 0)
 			drop(c, 1, "lost", strerror(errno));
@@ -418,7 +419,7 @@ static void expire(struct server *sv, long long now)
 	size_t i;
 
 	for (i = 0; i < sv->n; i++) {
-		struct client *c = sv->cl[i];
+		struct member *c = sv->cl[i];
 
 		if (c->s.state != SESSION_OPEN && now >= c->deadline)
 			drop(c, 1, "dropped",
@@ -485,7 +486,7 @@ static int serve(struct server *sv)
 			}
 		}
 		for (i = 0; i < sv->n; i++) {
-			struct client *c = sv->cl[i];
+			struct member *c = sv->cl[i];
 			int fd = c->s.conn.fd;
 
 			if (!c->leaving && !c->s.conn.eof)
