@@ -2,6 +2,7 @@
 # Each part of the tree adds its programs in its own build.mk.
 
 .DEFAULT_GOAL := all
+include mk/version.mk
 B ?= build
 FLAVOR ?= normal
 
