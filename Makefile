@@ -10,7 +10,8 @@
 MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
 
-.PHONY: all user san static fuzz module test demo bench deps clean
+.PHONY: all user san static fuzz module test demo bench deps clean install \
+	uninstall
 
 all: user static module
 
@@ -48,6 +49,13 @@ bench:
 	@scripts/deps build vm bench
 	+@$(MAKE) all
 	@bench/run
+
+# make install PREFIX=/usr DESTDIR=...: see mk/install.mk for the layout.
+install: user
+	+@$(MAKE) -f mk/install.mk B=build install
+
+uninstall:
+	+@$(MAKE) -f mk/install.mk B=build uninstall
 
 clean:
 	rm -rf build
