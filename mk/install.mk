@@ -31,6 +31,8 @@ FILES := \
 	$(MANDIR)/man8/vcryptod.8|man/vcryptod.8|644 \
 	$(SYSCONFDIR)/modprobe.d/virtio_cryptodev.conf|packaging/virtio_cryptodev.modprobe.conf|644 \
 	$(DATADIR)/qemu/vhost-user/50-vcryptod.json|$(G)/50-vcryptod.json|644 \
+	$(UNITDIR)/vcryptod@.socket|packaging/vcryptod@.socket|644 \
+	$(UNITDIR)/vcryptod@.service|$(G)/vcryptod@.service|644 \
 	$(foreach f,$(wildcard guest/*.c guest/*.h guest/Kbuild guest/dkms.conf),$(DKMSDIR)/$(notdir $(f))|$(f)|644) \
 	$(DKMSDIR)/include/vcrypto/cryptodev.h|include/vcrypto/cryptodev.h|644
 # Symbolic links as DEST|TARGET.
@@ -53,6 +55,7 @@ generated:
 	@mkdir -p $(G)
 	$(SUBST) packaging/libvcrypto.pc.in >$(G)/libvcrypto.pc
 	$(SUBST) packaging/50-vcryptod.json.in >$(G)/50-vcryptod.json
+	$(SUBST) packaging/vcryptod@.service.in >$(G)/vcryptod@.service
 
 install: generated
 	@set -e; for f in $(call quote,$(FILES)); do \

@@ -21,6 +21,8 @@ expected_tree() {
 	usr/lib/libvcrypto.so.1
 	usr/lib/libvcrypto.so.1.0.0
 	usr/lib/pkgconfig/libvcrypto.pc
+	usr/lib/systemd/system/vcryptod@.service
+	usr/lib/systemd/system/vcryptod@.socket
 	usr/libexec/vcryptod
 	usr/share/man/man1/vcrypto-chat.1
 	usr/share/man/man3/libvcrypto.3
@@ -41,4 +43,30 @@ need_tools() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null || skip "$c not installed (scripts/deps install)"
 	done
+}
+
+# activate SOCKET CMD...: run CMD under systemd-socket-activate on SOCKET
+# (stderr in $T/vcryptod.log); returns once the socket listens, VCD_PID set.
+activate() {
+	local sock=$1
+	shift
+	mkfifo "$T/act.err" "$T/act.ready"
+	systemd-socket-activate -l "$sock" "$@" 2>"$T/act.err" &
+	VCD_PID=$!
+	# Its first line says it listens: pass that on, then log the rest.
+	{ IFS= read -r line; printf '%s\n' "$line"; echo >&3; exec 3>&-; cat; } \
+		<"$T/act.err" >"$T/vcryptod.log" 3>"$T/act.ready" &
+	read -r -t 30 <"$T/act.ready"
+	grep -q "^Listening on $sock as 3" "$T/vcryptod.log" && return 0
+	cat "$T/vcryptod.log"
+	echo "FAIL: systemd-socket-activate did not listen on $sock"
+	exit 1
+}
+
+# stop_vcryptod: SIGTERM, wait; sets VCD_STATUS to the exit status.
+stop_vcryptod() {
+	kill -TERM "$VCD_PID" 2>/dev/null
+	wait "$VCD_PID"
+	VCD_STATUS=$?
+	wait
 }
