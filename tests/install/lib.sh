@@ -70,3 +70,41 @@ stop_vcryptod() {
 	VCD_STATUS=$?
 	wait
 }
+
+# sandbox_setup: needs root and libseccomp; builds $T/sandbox and writes
+# $T/syscalls, the unit's SystemCallFilter= (@system-service less
+# @privileged and @resources) expanded by systemd-analyze itself.
+sandbox_setup() {
+	need_tools systemd-analyze systemd-socket-activate unshare setpriv findmnt cc python3
+	[ "$(id -u)" = 0 ] || skip "needs root (namespaces and mounts)"
+	[ -e /usr/include/seccomp.h ] || skip "libseccomp-dev not installed (scripts/deps install)"
+	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$T/sandbox" \
+		"$TOP/tests/install/sandbox.c" -lseccomp || { echo "FAIL: sandbox.c"; exit 1; }
+	expand_filter @system-service | sort -u >"$T/allowed"
+	{ expand_filter @privileged; expand_filter @resources; } | sort -u >"$T/denied"
+	comm -23 "$T/allowed" "$T/denied" >"$T/syscalls"
+	grep -q "^SystemCallFilter=@system-service$" "$D/usr/lib/systemd/system/vcryptod@.service" &&
+	grep -q "^SystemCallFilter=~@privileged @resources$" "$D/usr/lib/systemd/system/vcryptod@.service" ||
+		{ echo "FAIL: the unit's SystemCallFilter is not the one tested here"; exit 1; }
+}
+
+expand_filter() {
+	local n
+	systemd-analyze syscall-filter "$1" | tail -n +2 | grep -v '^ *#' |
+	while read -r n; do
+		case $n in
+		@*) expand_filter "$n" ;;
+		?*) echo "$n" ;;
+		esac
+	done
+}
+
+# "${IN_SANDBOX[@]}" FILE... -- COMMAND [ARG]...: COMMAND under the
+# restrictions of vcryptod@.service that apply without systemd (protect).
+IN_SANDBOX=(unshare --mount --net --ipc --uts -- "$TOP/tests/install/protect")
+
+# start_sandboxed SOCKET: the installed vcryptod, socket-activated, sandboxed.
+start_sandboxed() {
+	activate "$1" "${IN_SANDBOX[@]}" "$T/sandbox" "$T/syscalls" "$D/usr/libexec/vcryptod" -- \
+		sandbox /tmp/syscalls /tmp/vcryptod --threads 2
+}
