@@ -11,7 +11,7 @@ MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
 
 .PHONY: all user san static fuzz module test demo bench deps clean install \
-	uninstall
+	uninstall deb
 
 all: user static module
 
@@ -56,6 +56,11 @@ install: user
 
 uninstall:
 	+@$(MAKE) -f mk/install.mk B=build uninstall
+
+# Debian source and binary packages in build/deb/ (packaging/make-deb).
+deb:
+	@scripts/deps build install
+	@packaging/make-deb
 
 clean:
 	rm -rf build

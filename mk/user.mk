@@ -29,6 +29,11 @@ CFLAGS := $(filter-out -Wformat=2,$(CFLAGS)) -O1 -fno-omit-frame-pointer \
 FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 endif
 
+# A distribution's flags (packaging/debian/rules: dpkg-buildflags) come last.
+CPPFLAGS += $(EXTRA_CPPFLAGS)
+CFLAGS += $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+
 PROGS :=
 FUZZERS :=
 
