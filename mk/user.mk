@@ -48,4 +48,5 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# build/deb/ holds make deb's own tree (with its own build/): not ours.
+-include $(shell find $(B) -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
