@@ -188,6 +188,7 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 	unsigned long src = (unsigned long)cop->src;
 	unsigned long dst = (unsigned long)cop->dst;
 	int epoch = atomic_read(&vd->epoch);
+	bool chained;
 	u32 off, n;
 	int err;
 
@@ -200,18 +201,22 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 		return -EINVAL;
 	c.encrypt = cop->op == COP_ENCRYPT;
 	c.ivlen = vcd_session_ivlen(s);
-	if (c.ivlen && cop->iv) {
-		if (copy_from_user(c.iv, cop->iv, c.ivlen))
-			return -EFAULT;
-	} else if (c.ivlen) {
-		if (mutex_lock_killable(&s->lock))
+	/*
+	 * Without an iv the operation continues from the session's last one:
+	 * such operations run one at a time, or two would share an IV (in
+	 * CTR mode, a keystream).
+	 */
+	chained = c.ivlen && !cop->iv;
+	if (chained) {
+		if (mutex_lock_killable(&s->iv_lock))
 			return -EINTR;
 		memcpy(c.iv, s->iv, c.ivlen);
-		mutex_unlock(&s->lock);
+	} else if (c.ivlen && copy_from_user(c.iv, cop->iv, c.ivlen)) {
+		return -EFAULT;
 	}
-	err = vcd_session_device_id(s, c.encrypt, &c.sid);
+	err = vcd_dev_session_get(s, c.encrypt, &c.sid);
 	if (err)
-		return err;
+		goto out_unlock;
 
 	for (off = 0; off < cop->len; off += n) {
 		n = min(cop->len - off, vd->chunk);
@@ -220,19 +225,26 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 		if (err == -EINVAL && atomic_read(&vd->epoch) != epoch)
 			err = -EAGAIN;
 		if (err)
-			return err;
+			goto out_put;
 	}
-
 	if (!c.ivlen)
-		return 0;
-	if (mutex_lock_killable(&s->lock))
-		return -EINTR;
+		goto out_put;
+	if (!chained && mutex_lock_killable(&s->iv_lock)) {
+		err = -EINTR;
+		goto out_put;
+	}
 	memcpy(s->iv, c.iv, c.ivlen);
-	mutex_unlock(&s->lock);
+	if (!chained)
+		mutex_unlock(&s->iv_lock);
 	if ((cop->flags & COP_FLAG_WRITE_IV) && cop->iv &&
 	    copy_to_user(cop->iv, c.iv, c.ivlen))
-		return -EFAULT;
-	return 0;
+		err = -EFAULT;
+out_put:
+	vcd_dev_session_put(s, c.encrypt);
+out_unlock:
+	if (chained)
+		mutex_unlock(&s->iv_lock);
+	return err;
 }
 
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)

@@ -11,6 +11,7 @@
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_ids.h>
 
+#include "compat.h"
 #include "vcd.h"
 
 static DEFINE_MUTEX(vcd_minor_lock);
@@ -84,36 +85,34 @@ static int vcd_read_config(struct vcd_device *vd)
 }
 
 /* again: after a reset, the queues' waiters and lists stay. */
-static int vcd_find_vqs(struct vcd_device *vd, bool again)
+static int vcd_setup_vqs(struct vcd_device *vd, bool again)
 {
 	unsigned int i, n = vd->nr_dataqs + 1;
+	struct virtqueue_info *info;
 	struct virtqueue **vqs;
-	vq_callback_t **cbs;
-	const char **names;
 	int err = -ENOMEM;
 
 	vqs = kcalloc(n, sizeof(*vqs), GFP_KERNEL);
-	cbs = kcalloc(n, sizeof(*cbs), GFP_KERNEL);
-	names = kcalloc(n, sizeof(*names), GFP_KERNEL);
-	if (!vqs || !cbs || !names)
+	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
+	if (!vqs || !info)
 		goto out;
 	for (i = 0; i < vd->nr_dataqs; i++) {
 		snprintf(vd->dataqs[i].name, sizeof(vd->dataqs[i].name),
 			 "dataq.%u", i);
-		names[i] = vd->dataqs[i].name;
-		cbs[i] = vcd_queue_done;
+		info[i].name = vd->dataqs[i].name;
+		info[i].callback = vcd_queue_done;
 	}
 	strscpy(vd->ctrlq.name, "controlq", sizeof(vd->ctrlq.name));
-	names[i] = vd->ctrlq.name;
-	cbs[i] = vcd_queue_done;
+	info[i].name = vd->ctrlq.name;
+	info[i].callback = vcd_queue_done;
 
-	err = virtio_find_vqs(vd->vdev, n, vqs, cbs, names, NULL);
+	err = vcd_find_vqs(vd->vdev, n, vqs, info);
 	if (err)
 		goto out;
 	for (i = 0; i < vd->nr_dataqs; i++) {
 		if (virtqueue_get_vring_size(vqs[i]) < VCD_MAX_SG) {
 			dev_err(&vd->vdev->dev, "%s: %u entries, need %u\n",
-				names[i], virtqueue_get_vring_size(vqs[i]),
+				info[i].name, virtqueue_get_vring_size(vqs[i]),
 				VCD_MAX_SG);
 			vd->vdev->config->del_vqs(vd->vdev);
 			err = -EINVAL;
@@ -135,11 +134,36 @@ static int vcd_find_vqs(struct vcd_device *vd, bool again)
 	else
 		vcd_queue_init(&vd->ctrlq, vd, vqs[i]);
 out:
-	kfree(names);
-	kfree(cbs);
+	kfree(info);
 	kfree(vqs);
 	return err;
 }
+
+/* The device session cache, for users and tests (device_session.c). */
+static ssize_t sessions_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vd->nr_sessions));
+}
+static DEVICE_ATTR_RO(sessions);
+
+static ssize_t evictions_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(vd->evictions));
+}
+static DEVICE_ATTR_RO(evictions);
+
+static struct attribute *vcd_attrs[] = {
+	&dev_attr_sessions.attr,
+	&dev_attr_evictions.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vcd);
 
 static int vcd_register(struct vcd_device *vd)
 {
@@ -156,8 +180,9 @@ static int vcd_register(struct vcd_device *vd)
 	vd->minor = minor;
 	vd->alias = minor == 0 && vcd_crypto_alias;
 	vcd_minors[minor] = vd;
-	dev = device_create(vcd_class, &vd->vdev->dev, MKDEV(major, minor), vd,
-			    "cryptodev%d", minor);
+	dev = device_create_with_groups(vcd_class, &vd->vdev->dev,
+					MKDEV(major, minor), vd, vcd_groups,
+					"cryptodev%d", minor);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 		goto err_minor;
@@ -236,6 +261,7 @@ static int vcd_probe(struct virtio_device *vdev)
 	mutex_init(&vd->reset_lock);
 	INIT_WORK(&vd->recover_work, vcd_device_recover);
 	atomic_set(&vd->epoch, 0);
+	vcd_dev_sessions_init(vd);
 	vd->vdev = vdev;
 	vd->poll = vcd_poll;
 	err = vcd_read_config(vd);
@@ -246,7 +272,7 @@ static int vcd_probe(struct virtio_device *vdev)
 		err = -ENOMEM;
 		goto err_put;
 	}
-	err = vcd_find_vqs(vd, false);
+	err = vcd_setup_vqs(vd, false);
 	if (err)
 		goto err_put;
 	vdev->priv = vd;
@@ -305,7 +331,7 @@ static int vcd_restart(struct vcd_device *vd)
 	virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
 	if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_FEATURES_OK))
 		return -ENODEV;
-	err = vcd_find_vqs(vd, true);
+	err = vcd_setup_vqs(vd, true);
 	if (err)
 		return err;
 	virtio_device_ready(vdev);

@@ -141,5 +141,4 @@ const struct file_operations vcd_fops = {
 	.open = vcd_open,
 	.release = vcd_release,
 	.unlocked_ioctl = vcd_ioctl,
-	.llseek = no_llseek,
 };

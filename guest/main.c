@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "vcd.h"
 
 bool vcd_poll;
@@ -19,6 +20,10 @@ MODULE_PARM_DESC(poll, "Busy-poll for completions instead of interrupts (default
 unsigned int vcd_timeout = 30;
 module_param_named(timeout, vcd_timeout, uint, 0644);
 MODULE_PARM_DESC(timeout, "Seconds before a request fails with ETIMEDOUT (default 30)");
+
+unsigned int vcd_max_sessions = 1024;
+module_param_named(max_sessions, vcd_max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions, "Device sessions kept open per device; idle ones are closed to make room (default 1024)");
 
 bool vcd_crypto_alias;
 module_param_named(crypto_alias, vcd_crypto_alias, bool, 0444);
@@ -34,7 +39,7 @@ dev_t vcd_devt;
 static struct cdev vcd_cdev;
 
 /* Like cryptodev-linux: every user may open it; sessions are per file. */
-static char *vcd_devnode(struct device *dev, umode_t *mode)
+static char *vcd_devnode(vcd_devnode_dev *dev, umode_t *mode)
 {
 	if (mode)
 		*mode = 0666;
@@ -45,7 +50,7 @@ static int __init vcd_init(void)
 {
 	int err;
 
-	vcd_wq = alloc_workqueue(VCD_NAME, 0, 0);
+	vcd_wq = alloc_workqueue(VCD_NAME, WQ_UNBOUND, 0);
 	if (!vcd_wq)
 		return -ENOMEM;
 	err = alloc_chrdev_region(&vcd_devt, 0, VCD_MAX_DEVICES + 1, VCD_NAME);
@@ -56,7 +61,7 @@ static int __init vcd_init(void)
 	err = cdev_add(&vcd_cdev, vcd_devt, VCD_MAX_DEVICES + 1);
 	if (err)
 		goto err_region;
-	vcd_class = class_create(THIS_MODULE, VCD_NAME);
+	vcd_class = vcd_class_create(VCD_NAME);
 	if (IS_ERR(vcd_class)) {
 		err = PTR_ERR(vcd_class);
 		goto err_cdev;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cryptodev sessions and the device sessions behind them. The device's
- * sessions are per direction, so each cryptodev session maps onto up to
- * two, created on first use of each direction over the control queue.
+ * cryptodev sessions: per open file, with random ids. The device sessions
+ * behind them (one per direction, created on first use) are
+ * device_session.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -68,116 +68,12 @@ void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 	si->flags = SIOP_FLAG_KERNEL_DRIVER_ONLY;
 }
 
-static int vcd_ctrl(struct vcd_device *vd, struct vcd_req *req,
-		    unsigned int keylen, struct scatterlist *in_sg)
-{
-	struct scatterlist key_sg, *sgs[3];
-	unsigned int out = 0;
-	int err;
-
-	sg_init_one(&req->sg_hdr, &req->ctrl.hdr, sizeof(req->ctrl.hdr));
-	sgs[out++] = &req->sg_hdr;
-	if (keylen) {
-		sg_init_one(&key_sg, req->ctrl.key, keylen);
-		sgs[out++] = &key_sg;
-	}
-	sgs[out] = in_sg;
-	/* Not killable: an abandoned create would leak a device session. */
-	err = vcd_req_submit(&vd->ctrlq, req, sgs, out, 1, false);
-	if (err)
-		return err;
-	return vcd_req_wait(req, false);
-}
-
-static int vcd_device_session_create(struct vcd_session *s, bool encrypt,
-				     u64 *id)
-{
-	struct virtio_crypto_cipher_session_para *para;
-	struct vcd_req *req;
-	int err;
-
-	req = vcd_req_alloc();
-	if (!req)
-		return -ENOMEM;
-	req->ctrl.hdr.header.opcode =
-		cpu_to_le32(VIRTIO_CRYPTO_CIPHER_CREATE_SESSION);
-	req->ctrl.hdr.header.algo = cpu_to_le32(s->algo);
-	/* Must be 0: QEMU's vhost-user path indexes an array with it. */
-	req->ctrl.hdr.header.queue_id = 0;
-	req->ctrl.hdr.u.sym_create_session.op_type =
-		cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
-	para = &req->ctrl.hdr.u.sym_create_session.u.cipher.para;
-	para->algo = cpu_to_le32(s->algo);
-	para->keylen = cpu_to_le32(s->keylen);
-	para->op = cpu_to_le32(encrypt ? VIRTIO_CRYPTO_OP_ENCRYPT :
-					 VIRTIO_CRYPTO_OP_DECRYPT);
-	memcpy(req->ctrl.key, s->key, s->keylen);
-	req->ctrl.in.create.status = cpu_to_le32(VIRTIO_CRYPTO_ERR);
-	sg_init_one(&req->sg_in, &req->ctrl.in.create,
-		    sizeof(req->ctrl.in.create));
-
-	err = vcd_ctrl(s->vd, req, s->keylen, &req->sg_in);
-	if (!err)
-		err = vcd_status_errno(le32_to_cpu(req->ctrl.in.create.status));
-	if (!err)
-		*id = le64_to_cpu(req->ctrl.in.create.session_id);
-	vcd_req_put(req);
-	return err;
-}
-
-static void vcd_device_session_destroy(struct vcd_session *s, u64 id)
-{
-	struct vcd_req *req;
-	int err;
-
-	req = vcd_req_alloc();
-	if (!req)
-		return;
-	req->ctrl.hdr.header.opcode =
-		cpu_to_le32(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
-	req->ctrl.hdr.header.algo = cpu_to_le32(s->algo);
-	req->ctrl.hdr.u.destroy_session.session_id = cpu_to_le64(id);
-	req->ctrl.in.destroy.status = VIRTIO_CRYPTO_ERR;
-	sg_init_one(&req->sg_in, &req->ctrl.in.destroy,
-		    sizeof(req->ctrl.in.destroy));
-
-	err = vcd_ctrl(s->vd, req, 0, &req->sg_in);
-	if (!err)
-		err = vcd_status_errno(req->ctrl.in.destroy.status);
-	/* A dead or resetting device has no sessions left to destroy. */
-	if (err && err != -ENODEV && err != -EAGAIN)
-		pr_warn_ratelimited("destroying device session %llu failed: %d\n",
-				    id, err);
-	vcd_req_put(req);
-}
-
-int vcd_session_device_id(struct vcd_session *s, bool encrypt, u64 *id)
-{
-	int err = 0, epoch;
-
-	if (mutex_lock_killable(&s->lock))
-		return -EINTR;
-	epoch = atomic_read(&s->vd->epoch);
-	if (!s->live[encrypt] || s->epoch[encrypt] != epoch) {
-		err = vcd_device_session_create(s, encrypt,
-						&s->dev_id[encrypt]);
-		s->live[encrypt] = !err;
-		s->epoch[encrypt] = epoch;
-	}
-	*id = s->dev_id[encrypt];
-	mutex_unlock(&s->lock);
-	return err;
-}
-
 static void vcd_session_release(struct kref *ref)
 {
 	struct vcd_session *s = container_of(ref, struct vcd_session, ref);
-	int dir;
 
-	for (dir = 0; dir < 2; dir++)
-		if (s->live[dir] &&
-		    s->epoch[dir] == atomic_read(&s->vd->epoch))
-			vcd_device_session_destroy(s, s->dev_id[dir]);
+	vcd_dev_session_drop(s);
+	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
 }
@@ -252,6 +148,9 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	}
 	kref_init(&s->ref);
 	mutex_init(&s->lock);
+	mutex_init(&s->iv_lock);
+	INIT_LIST_HEAD(&s->dev[0].node);
+	INIT_LIST_HEAD(&s->dev[1].node);
 	s->vd = f->vd;
 	s->cipher = c->cipher;
 	s->algo = c->algo;
@@ -267,6 +166,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	return 0;
 
 err_free:
+	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
 err_count:

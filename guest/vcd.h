@@ -36,6 +36,7 @@
 #define VCD_MAX_SESSIONS	4096
 
 extern bool vcd_poll;
+extern unsigned int vcd_max_sessions;
 extern unsigned int vcd_timeout;
 extern bool vcd_crypto_alias;
 extern bool vcd_recover;
@@ -64,6 +65,13 @@ struct vcd_device {
 	struct mutex reset_lock;	/* recovery against remove */
 	struct work_struct recover_work;
 	atomic_t epoch;			/* device sessions older are gone */
+	spinlock_t lru_lock;		/* lru, doomed and the counts, users */
+	struct list_head lru;		/* live device sessions, least recent first */
+	struct list_head doomed;	/* device session ids to destroy */
+	struct work_struct destroy_work;
+	unsigned int nr_sessions;	/* live device sessions and reservations */
+	unsigned int nr_doomed;		/* queued or being destroyed */
+	unsigned long evictions;
 	bool poll;
 	int minor;
 	bool alias;			/* also /dev/crypto */
@@ -116,6 +124,19 @@ struct vcd_req {
 	struct scatterlist sg_dst[VCD_CHUNK_PAGES];
 };
 
+/*
+ * One direction of a cryptodev session on the device. Device sessions are a
+ * cache (device_session.c): an idle one may be destroyed to make room, and
+ * it is created again on its next use.
+ */
+struct vcd_dev_session {
+	struct list_head node;		/* on vd->lru while live */
+	u64 id;
+	int epoch;			/* vd->epoch when created */
+	unsigned int users;		/* requests using it */
+	bool live;
+};
+
 struct vcd_session {
 	struct kref ref;		/* the open file's table, users */
 	struct vcd_device *vd;
@@ -124,10 +145,9 @@ struct vcd_session {
 	u32 algo;			/* virtio algorithm */
 	u32 keylen;
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
-	struct mutex lock;		/* device sessions and iv */
-	bool live[2];			/* device session per direction */
-	int epoch[2];			/* vd->epoch when created */
-	u64 dev_id[2];
+	struct mutex lock;		/* creation of device sessions */
+	struct vcd_dev_session dev[2];	/* decrypt, encrypt */
+	struct mutex iv_lock;		/* iv, and operations chaining it */
 	u8 iv[VCD_BLOCK];		/* used when a request has no iv */
 };
 
@@ -205,14 +225,27 @@ void vcd_session_free_all(struct vcd_file *f);
 struct vcd_session *vcd_session_get(struct vcd_file *f, u32 id);
 /* Drops a reference from vcd_session_get(). */
 void vcd_session_put(struct vcd_session *s);
-/* Device session of s for one direction, created on first use; 0 or errno. */
-int vcd_session_device_id(struct vcd_session *s, bool encrypt, u64 *id);
 /* Block size of the session's cipher (1 for stream modes). */
 unsigned int vcd_session_block(const struct vcd_session *s);
 /* IV length of the session's cipher (0 for ECB). */
 unsigned int vcd_session_ivlen(const struct vcd_session *s);
 /* Fills the algorithm names of s (CIOCGSESSINFO). */
 void vcd_session_info(const struct vcd_session *s, struct session_info_op *si);
+
+/* device_session.c */
+/* Sets up vd's empty device session cache. */
+void vcd_dev_sessions_init(struct vcd_device *vd);
+/*
+ * The device session of s for one direction, created on first use (making
+ * room by destroying an idle one if the device is full) and held until
+ * vcd_dev_session_put(). 0, -ENOSPC (every device session is in use), or
+ * the errno of the device's answer.
+ */
+int vcd_dev_session_get(struct vcd_session *s, bool encrypt, u64 *id);
+/* Lets go of a device session taken by vcd_dev_session_get(). */
+void vcd_dev_session_put(struct vcd_session *s, bool encrypt);
+/* Hands s's device sessions to vd's destroy work (s is being freed). */
+void vcd_dev_session_drop(struct vcd_session *s);
 
 /* crypt.c */
 /* Runs one CIOCCRYPT operation; 0 or errno. */

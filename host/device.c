@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -17,14 +18,8 @@ struct job {
 	struct seg seg[];
 };
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-int device_init(struct device *d, struct vc_engine *e, struct workers *pool)
+int device_init(struct device *d, struct sym_session_table *t,
+		struct workers *pool)
 {
 	int i;
 
@@ -37,78 +32,73 @@ int device_init(struct device *d, struct vc_engine *e, struct workers *pool)
 		}
 		d->walk[i].cap = CHAIN_MAX_SEGS;
 	}
-	d->engine = e;
+	d->sessions = t;
 	d->pool = pool;
-	d->kick_fd = d->call_fd = d->err_fd = -1;
-	session_table_init(&d->sessions);
+	d->call_fd = -1;
 	pthread_mutex_init(&d->used_lock, NULL);
 	return 0;
 }
 
-void device_quiesce(struct device *d)
+static void quiesce(struct device *d)
 {
 	if (d->pool)
 		workers_drain(d->pool);
 }
 
-void device_stop_ring(struct device *d)
+uint16_t device_stop(struct device *d)
 {
-	device_quiesce(d);
-	if (d->started)
-		d->base = d->vr.last_avail;
+	quiesce(d);
 	d->started = 0;
+	d->unsignalled = 0;
+	return d->vr.last_avail;
 }
 
-void device_reset(struct device *d)
+void device_set_memory(struct device *d, const struct mem_table *t)
 {
-	device_stop_ring(d);
-	session_table_clear(&d->sessions);
+	/* In-flight requests point into the old mappings. */
+	quiesce(d);
 	mem_table_clear(&d->mem);
-	close_fd(&d->kick_fd);
-	close_fd(&d->call_fd);
-	close_fd(&d->err_fd);
-	memset(&d->vr, 0, sizeof(d->vr));
-	d->num = 0;
-	d->desc = d->avail = d->used = 0;
-	d->base = 0;
-	d->have_addr = 0;
-	d->disabled = 0;
-	d->broken_logged = 0;
-	d->unsignalled = 0;
+	if (t)
+		d->mem = *t;
+}
+
+void device_set_call(struct device *d, int fd)
+{
+	/* Workers notify through call_fd. */
+	quiesce(d);
+	d->call_fd = fd;
 }
 
 void device_destroy(struct device *d)
 {
-	device_reset(d);
+	device_stop(d);
+	device_set_memory(d, NULL);
 	req_scratch_free(&d->inline_scratch);
 	free(d->walk[0].seg);
 	free(d->walk[1].seg);
 	d->walk[0].seg = d->walk[1].seg = NULL;
 	pthread_mutex_destroy(&d->used_lock);
-	pthread_mutex_destroy(&d->sessions.lock);
 }
 
-int device_try_start(struct device *d)
+int device_start(struct device *d, const struct ring_config *cfg)
 {
-	if (d->started || d->kick_fd < 0 || !d->num || !d->have_addr ||
-	    !d->mem.n)
-		return 0;
-	if (vring_setup(&d->vr, &d->mem, d->num, d->desc, d->avail, d->used,
-			d->base)) {
+	if (vring_setup(&d->vr, &d->mem, cfg->num, cfg->desc, cfg->avail,
+			cfg->used, cfg->base)) {
 		static struct log_limit limit;
 
 		vlog_limited(&limit, LOG_WARN, "ring of %u entries at desc %#llx "
 			     "avail %#llx used %#llx is not inside guest memory "
-			     "or misaligned", d->num,
-			     (unsigned long long)d->desc,
-			     (unsigned long long)d->avail,
-			     (unsigned long long)d->used);
+			     "or misaligned", cfg->num,
+			     (unsigned long long)cfg->desc,
+			     (unsigned long long)cfg->avail,
+			     (unsigned long long)cfg->used);
 		return -EINVAL;
 	}
 	d->started = 1;
 	d->broken_logged = 0;
+	d->backlog = 0;
 	vlog_limited(&d->ring_log, LOG_INFO, "data queue started: %u entries, "
-		     "avail index %u, used index %u", d->num, d->vr.last_avail,
+		     "avail index %u, used index %u", cfg->num, d->vr.last_avail,
 		     d->vr.used_idx);
 	return 0;
 }
@@ -123,7 +113,7 @@ static void notify(struct device *d)
 
 /* Push a served request; notify when no more work is waiting to complete
  * soon, so that a burst gets one interrupt. */
-static void complete(struct device *d, uint16_t head, uint32_t len)
+static void push_used(struct device *d, uint16_t head, uint32_t len)
 {
 	int signal;
 
@@ -142,15 +132,15 @@ static void complete(struct device *d, uint16_t head, uint32_t len)
 void device_run_work(struct work *w, struct req_scratch *scratch)
 {
 	struct job *j = (struct job *)w;
-	uint32_t len = request_serve(&j->dev->sessions, &j->c, scratch, NULL);
+	uint32_t len = request_serve(j->dev->sessions, &j->c, scratch, NULL);
 
-	complete(j->dev, j->c.head, len);
+	push_used(j->dev, j->c.head, len);
 	__atomic_sub_fetch(&j->dev->queued_segs, j->c.nin + j->c.nout,
 			   __ATOMIC_RELAXED);
 	free(j);
 }
 
-static void dispatch(struct device *d, const struct chain *c)
+static void to_worker(struct device *d, const struct chain *c)
 {
 	unsigned int n = c->nin + c->nout;
 	struct job *j = NULL;
@@ -164,11 +154,11 @@ static void dispatch(struct device *d, const struct chain *c)
 		j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
 	if (!j) {
 		/* Serve it here rather than lose it: the guest waits for it. */
-		uint32_t len = request_serve(&d->sessions, c, &d->inline_scratch,
+		uint32_t len = request_serve(d->sessions, c, &d->inline_scratch,
 					     NULL);
 
 		free(j);
-		complete(d, c->head, len);
+		push_used(d, c->head, len);
 		return;
 	}
 	__atomic_add_fetch(&d->queued_segs, n, __ATOMIC_RELAXED);
@@ -182,7 +172,7 @@ static void dispatch(struct device *d, const struct chain *c)
 
 static void serve_inline(struct device *d, const struct chain *c)
 {
-	complete(d, c->head, request_serve(&d->sessions, c, &d->inline_scratch,
+	push_used(d, c->head, request_serve(d->sessions, c, &d->inline_scratch,
 					   NULL));
 }
 
@@ -193,14 +183,14 @@ static void serve_inline(struct device *d, const struct chain *c)
  * worth per call, so a guest that never stops posting cannot keep the
  * connection's messages and signals waiting.
  */
-void device_process(struct device *d)
+static void process(struct device *d)
 {
 	struct chain *held = NULL;
 	unsigned int budget;
 	int r = 0, cur = 0;
 
 	d->backlog = 0;
-	if (!d->started || d->disabled)
+	if (!d->started)
 		return;
 	budget = d->vr.num;
 	for (;;) {
@@ -210,7 +200,7 @@ void device_process(struct device *d)
 		       (r = vring_pop(&d->vr, &d->mem, &d->walk[cur])) == 1) {
 			budget--;
 			if (held)
-				dispatch(d, held);
+				to_worker(d, held);
 			held = &d->walk[cur];
 			cur ^= 1;
 		}
@@ -240,12 +230,33 @@ void device_process(struct device *d)
 	}
 }
 
-void device_kick(struct device *d)
+static uint64_t now_us(void)
 {
-	uint64_t n;
+	struct timespec ts;
 
-	if (d->kick_fd >= 0 && read(d->kick_fd, &n, sizeof(n)) < 0 &&
-	    errno != EAGAIN)
-		vlog(LOG_DEBUG, "kick eventfd: read failed");
-	device_process(d);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * On an idle host, waking up costs more than a small request (the idea of
+ * Linux vhost's busyloop_timeout). The window is not extended, so messages
+ * and signals wait at most poll_us plus one pass.
+ */
+void device_kick(struct device *d, unsigned int poll_us)
+{
+	uint64_t deadline;
+
+	process(d);
+	if (!poll_us)
+		return;
+	deadline = now_us() + poll_us;
+	while (d->started && !d->backlog && now_us() < deadline)
+		if (vring_has_avail(&d->vr))
+			process(d);
+}
+
+int device_has_backlog(const struct device *d)
+{
+	return d->started && d->backlog;
 }

@@ -1,6 +1,8 @@
 /*
- * The crypto device one QEMU connection drives: guest memory, the data ring,
- * the sessions, and the dispatch of requests to the workers.
+ * The crypto device behind one vhost-user connection: guest memory, the data
+ * ring while it runs, and the serving of its requests (here or on the
+ * workers). The connection decides when the ring runs and owns every fd;
+ * these calls are all it uses.
  */
 #ifndef VCRYPTOD_DEVICE_H
 #define VCRYPTOD_DEVICE_H
@@ -10,67 +12,72 @@
 
 #include "log.h"
 #include "memory.h"
-#include "session.h"
+#include "sym_session.h"
 #include "vring.h"
 #include "workers.h"
 
+/* Where the ring is, as SET_VRING_NUM/ADDR/BASE described it. */
+struct ring_config {
+	unsigned int num;
+	uint64_t desc, avail, used;	/* QEMU-virtual addresses */
+	uint16_t base;			/* next avail entry to pop */
+};
+
 struct device {
-	struct vc_engine *engine;
+	struct sym_session_table *sessions;
 	struct workers *pool;		/* NULL: requests served inline */
 	struct mem_table mem;
-	struct session_table sessions;
 	struct virtq vr;
-	/* Ring configuration as SET_VRING_* left it. */
-	unsigned int num;
-	uint64_t desc, avail, used;
-	uint16_t base;
-	int have_addr;
-	int kick_fd, call_fd, err_fd;
 	int started;			/* requests are being popped */
-	int disabled;			/* SET_VRING_ENABLE 0 */
+	int call_fd;			/* the connection's; -1: none */
 	int broken_logged;
-	struct log_limit ring_log;	/* starts and stops: a guest's resets */
+	struct log_limit ring_log;	/* starts and breaks: a guest's doing */
 	struct chain walk[2];		/* popped, and the one before */
 	struct req_scratch inline_scratch;
 	pthread_mutex_t used_lock;	/* used ring and notifications */
 	unsigned int unsignalled;
 	unsigned int queued_segs;	/* in jobs not yet completed */
-	int backlog;			/* device_process() left requests */
+	int backlog;			/* the last kick left requests */
 };
 
-/* Set up an idle device. Returns 0 or -ENOMEM. */
-int device_init(struct device *d, struct vc_engine *e, struct workers *pool);
+/* An idle device serving requests on sessions from t. 0 or -ENOMEM. */
+int device_init(struct device *d, struct sym_session_table *t,
+		struct workers *pool);
 
-/* Back to the state of a new connection: ring stopped, sessions closed,
- * memory unmapped, fds closed. */
-void device_reset(struct device *d);
-
-/* device_reset() and free what device_init() allocated. */
+/* Stop, unmap the memory, free what device_init() allocated. */
 void device_destroy(struct device *d);
 
-/* Wait until every dispatched request has been pushed to the used ring. */
-void device_quiesce(struct device *d);
-
-/* Quiesce and stop popping requests; the ring state (last_avail) stays. */
-void device_stop_ring(struct device *d);
+/*
+ * Replace the guest memory with *t (taken over; NULL: none), unmapping the
+ * old one once no request uses it. The ring must be stopped.
+ */
+void device_set_memory(struct device *d, const struct mem_table *t);
 
 /*
- * Start the ring when everything it needs is there (memory, size, addresses,
- * kick fd). Returns 0 (started, or not ready yet) or -EINVAL when the
- * configured ring does not fit in guest memory.
+ * Start popping requests from the ring cfg describes. Returns 0, or -EINVAL
+ * (said why, rate-limited) when it is not inside guest memory or misaligned.
  */
-int device_try_start(struct device *d);
+int device_start(struct device *d, const struct ring_config *cfg);
 
-/* The workers' function: serve one dispatched request, push it, notify. */
+/* Wait for every request in flight, stop popping; returns the next avail
+ * index (the ring base to resume from). */
+uint16_t device_stop(struct device *d);
+
+/* Notify completions through fd from now on (-1: not at all); the fd stays
+ * the caller's, to close after the next set_call. */
+void device_set_call(struct device *d, int fd);
+
+/*
+ * Serve what the guest made available, at most a ring's worth; then, with
+ * poll_us, keep polling the ring for that many microseconds (a guest that
+ * sends its next request soon is served without a wake-up).
+ */
+void device_kick(struct device *d, unsigned int poll_us);
+
+/* Nonzero when the last kick left requests: kick again before sleeping. */
+int device_has_backlog(const struct device *d);
+
+/* The workers' function: serve one request, push it, notify. */
 void device_run_work(struct work *w, struct req_scratch *scratch);
-
-/* Consume the kick eventfd and dispatch every available request. */
-void device_kick(struct device *d);
-
-/*
- * Pop and dispatch the available requests, at most a ring's worth; sets
- * backlog when more may be waiting (call again before sleeping on the kick).
- */
-void device_process(struct device *d);
 
 #endif

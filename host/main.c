@@ -4,71 +4,21 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "activation.h"
-#include "device.h"
 #include "log.h"
+#include "signals.h"
 #include "stats.h"
 #include "vhost_user.h"
 
 #define VCRYPTOD_VERSION "1.0"
-
-static volatile sig_atomic_t got_term, got_usr1;
-static int sig_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-
-	if (sig == SIGUSR1)
-		got_usr1 = 1;
-	else
-		got_term = 1;
-	/* A full pipe already holds a wakeup: nothing to do if this fails. */
-	ssize_t n = write(sig_pipe[1], "", 1);
-
-	(void)n;
-	errno = saved;
-}
-
-static int setup_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-/* Handle pending signals; nonzero when vcryptod must stop. */
-static int check_signals(void)
-{
-	char buf[64];
-
-	while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
-		;
-	if (got_usr1) {
-		got_usr1 = 0;
-		stats_print("SIGUSR1");
-	}
-	return got_term;
-}
 
 static void usage(FILE *f)
 {
@@ -229,76 +179,6 @@ static int listen_on(const char *path)
 	return fd;
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-/*
- * Serve requests that arrive within poll_us of a kick without going to
- * sleep: on an idle host, waking up costs more than a small request (the
- * idea of Linux vhost's busyloop_timeout). The window is not extended, so
- * vhost-user messages and signals wait at most poll_us plus one pass.
- */
-static void busy_poll(struct device *dev, unsigned int poll_us)
-{
-	uint64_t deadline = now_us() + poll_us;
-
-	while (dev->started && !dev->disabled && !dev->backlog &&
-	       now_us() < deadline)
-		if (vring_has_avail(&dev->vr))
-			device_process(dev);
-}
-
-/* Serve one QEMU connection until it closes or a signal says stop. */
-static void serve(int fd, struct device *dev, unsigned int poll_us)
-{
-	struct vu_conn conn = { .fd = fd, .dev = dev };
-	static struct vu_msg msg;
-
-	stats_add(&g_stats.connections, 1);
-	vlog(LOG_INFO, "front-end connected");
-	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = fd, .events = POLLIN },
-			{ .fd = sig_pipe[0], .events = POLLIN },
-			{ .fd = dev->started ? dev->kick_fd : -1, .events = POLLIN },
-		};
-		int fds[VU_MAX_FDS];
-		unsigned int nfds;
-		int r;
-
-		if (poll(p, 3, dev->backlog ? 0 : -1) < 0 && errno != EINTR) {
-			vlog(LOG_ERROR, "poll: %s", strerror(errno));
-			break;
-		}
-		if (check_signals())
-			break;
-		if (p[2].revents & POLLIN)
-			device_kick(dev);
-		else if (dev->backlog)
-			device_process(dev);
-		if (poll_us && (p[2].revents & POLLIN))
-			busy_poll(dev, poll_us);
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		r = vu_recv(fd, &msg, fds, &nfds);
-		if (r == 0) {
-			vlog(LOG_INFO, "front-end disconnected");
-			break;
-		}
-		if (r < 0 || vu_handle(&conn, &msg, fds, nfds)) {
-			vlog(LOG_WARN, "closing the connection to the front-end");
-			break;
-		}
-	}
-	device_reset(dev);
-	close(fd);
-}
-
 static int is_listening(int fd)
 {
 	int v = 0;
@@ -336,7 +216,7 @@ int main(int argc, char **argv)
 	struct options o = { .fd = -1, .engine = "auto" };
 	struct workers *pool = NULL;
 	struct vc_engine *engine = NULL;
-	struct device dev;
+	static struct vu_conn conn;
 	int status = 1, lfd = -1, listening, ret;
 	long ncpu;
 
@@ -348,8 +228,8 @@ int main(int argc, char **argv)
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		o.threads = ncpu < 1 ? 1 : ncpu > 256 ? 256 : (unsigned int)ncpu;
 	}
-	if (setup_signals()) {
-		fprintf(stderr, "vcryptod: signal pipe: %s\n", strerror(errno));
+	if (signals_setup()) {
+		fprintf(stderr, "vcryptod: signal handlers: %s\n", strerror(errno));
 		return 1;
 	}
 	if (o.fd >= 0) {
@@ -374,7 +254,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vcryptod: worker threads: %s\n", strerror(-ret));
 		goto out_engine;
 	}
-	if (device_init(&dev, engine, pool)) {
+	if (vu_conn_init(&conn, engine, pool, o.poll_us,
+			 sym_session_random_first())) {
 		fprintf(stderr, "vcryptod: out of memory\n");
 		goto out_pool;
 	}
@@ -388,13 +269,13 @@ int main(int argc, char **argv)
 
 	status = 0;
 	if (!listening) {
-		serve(lfd, &dev, o.poll_us);
+		vu_serve(&conn, lfd);
 		lfd = -1;
 	}
-	while (lfd >= 0 && !check_signals()) {
+	while (lfd >= 0 && !signals_check()) {
 		struct pollfd p[2] = {
 			{ .fd = lfd, .events = POLLIN },
-			{ .fd = sig_pipe[0], .events = POLLIN },
+			{ .fd = signals_fd(), .events = POLLIN },
 		};
 		int cfd;
 
@@ -411,10 +292,10 @@ int main(int argc, char **argv)
 				vlog(LOG_WARN, "accept: %s", strerror(errno));
 			continue;
 		}
-		serve(cfd, &dev, o.poll_us);
+		vu_serve(&conn, cfd);
 	}
 	vlog(LOG_INFO, "exiting");
-	device_destroy(&dev);
+	vu_conn_destroy(&conn);
 out_pool:
 	workers_stop(pool);
 out_engine:

@@ -1,10 +1,88 @@
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "log.h"
 #include "memory.h"
+
+/* Every mapping of guest memory, for the SIGBUS handler (signal-safe: slots
+ * are claimed and released with atomics, never while a worker runs). */
+#define GUARD_SLOTS (4 * MEM_MAX_REGIONS)
+static struct guarded {
+	uintptr_t start;
+	size_t len;
+	int used;
+} guarded[GUARD_SLOTS];
+static int guard_hit;
+static uintptr_t page_size;
+
+static int guard_add(void *p, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < GUARD_SLOTS; i++) {
+		if (__atomic_load_n(&guarded[i].used, __ATOMIC_ACQUIRE))
+			continue;
+		guarded[i].start = (uintptr_t)p;
+		guarded[i].len = len;
+		__atomic_store_n(&guarded[i].used, 1, __ATOMIC_RELEASE);
+		return 0;
+	}
+	return -1;
+}
+
+static void guard_remove(void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < GUARD_SLOTS; i++)
+		if (guarded[i].used && guarded[i].start == (uintptr_t)p)
+			__atomic_store_n(&guarded[i].used, 0, __ATOMIC_RELEASE);
+}
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < GUARD_SLOTS; i++) {
+		const struct guarded *g = &guarded[i];
+
+		if (!__atomic_load_n(&g->used, __ATOMIC_ACQUIRE) ||
+		    a < g->start || a - g->start >= g->len)
+			continue;
+		if (mmap((void *)(a & ~(page_size - 1)), page_size,
+			 PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+		    MAP_FAILED)
+			break;
+		__atomic_store_n(&guard_hit, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	/* Not guest memory: the fault repeats and kills, as without us. */
+	signal(sig, SIG_DFL);
+}
+
+int mem_guard_install(void)
+{
+	struct sigaction sa;
+
+	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL);
+}
+
+int mem_guard_tripped(void)
+{
+	return __atomic_exchange_n(&guard_hit, 0, __ATOMIC_ACQ_REL);
+}
 
 static int wraps(uint64_t start, uint64_t size)
 {
@@ -48,9 +126,12 @@ static void unmap_regions(struct mem_region *r, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (r[i].map)
-			munmap(r[i].map, r[i].map_len);
+	for (i = 0; i < n; i++) {
+		if (!r[i].map)
+			continue;
+		guard_remove(r[i].map);
+		munmap(r[i].map, r[i].map_len);
+	}
 }
 
 int mem_table_map(struct mem_table *t, const struct mem_region_desc *d,
@@ -100,6 +181,12 @@ int mem_table_map(struct mem_table *t, const struct mem_region_desc *d,
 		r[i].uaddr = d[i].uaddr;
 		r[i].map = p;
 		r[i].map_len = (size_t)len;
+		if (guard_add(p, (size_t)len)) {
+			vlog(LOG_WARN, "memory region %u: more mappings than the "
+			     "SIGBUS guard holds", i);
+			ret = -ENOMEM;
+			goto fail;
+		}
 		r[i].host = (uint8_t *)p + d[i].mmap_offset;
 	}
 	ret = mem_table_init(t, r, n);

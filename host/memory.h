@@ -53,6 +53,19 @@ int mem_table_map(struct mem_table *t, const struct mem_region_desc *d,
 void mem_table_clear(struct mem_table *t);
 
 /*
+ * The SIGBUS guard. A front-end can shrink the file behind guest memory
+ * after SET_MEM_TABLE (an unsealed memfd, a tmpfs or hugetlbfs file), and
+ * touching a page past its new end is SIGBUS. With the guard installed, a
+ * fault inside a mapping of mem_table_map() puts a private zero page there
+ * instead, and mem_guard_tripped() says so (the connection must then go).
+ * Any other SIGBUS still kills. 0, or -1 with errno set.
+ */
+int mem_guard_install(void);
+
+/* Nonzero (once) when the guard replaced pages since the last call. */
+int mem_guard_tripped(void);
+
+/*
  * Host pointer for guest-physical [gpa, gpa + len) when the whole range lies
  * in one region, else NULL. *avail (if not NULL) receives how many bytes from
  * gpa to the end of that region, so callers can split ranges across regions.

@@ -103,7 +103,7 @@ static int block_mode(enum vc_cipher_alg alg)
 
 /* Every length of r against the session and the chain; VIRTIO_CRYPTO_OK or
  * the status to answer with. */
-static int check(const struct req *r, const struct session *s,
+static int check(const struct req *r, const struct sym_session *s,
 		 const struct chain *c)
 {
 	uint64_t need_in, need_out;
@@ -149,7 +149,7 @@ static uint8_t *scratch(struct req_scratch *sc, size_t len)
 }
 
 /* Run the checked request; the output goes to the writable segments. */
-static int run(const struct req *r, const struct session *s,
+static int run_crypto(const struct req *r, const struct sym_session *s,
 	       const struct chain *c, struct req_scratch *sc)
 {
 	const struct seg *in = c->seg, *out = c->seg + c->nin;
@@ -216,11 +216,11 @@ static uint8_t *status_byte(const struct chain *c)
 	return NULL;
 }
 
-static int serve(struct session_table *t, const struct chain *c,
+static int serve_checked(struct sym_session_table *t, const struct chain *c,
 		 struct req_scratch *sc, struct req *r)
 {
 	uint8_t h[HDR_LEN];
-	struct session *s;
+	struct sym_session *s;
 	int status;
 
 	if (c->bad_addr) {
@@ -239,22 +239,22 @@ static int serve(struct session_table *t, const struct chain *c,
 	if (r->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER &&
 	    r->op_type != VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING)
 		return VIRTIO_CRYPTO_NOTSUPP;
-	s = session_get(t, r->session_id);
+	s = sym_session_get(t, r->session_id);
 	if (!s)
 		return VIRTIO_CRYPTO_INVSESS;
 	status = check(r, s, c);
 	if (status == VIRTIO_CRYPTO_OK)
-		status = run(r, s, c, sc);
+		status = run_crypto(r, s, c, sc);
 	else
 		vlog(LOG_DEBUG, "request %u: lengths rejected (iv %u src %u dst %u "
 		     "aad %u hash %u; chain in %llu out %llu)", c->head,
 		     r->iv_len, r->src_len, r->dst_len, r->aad_len, r->hash_len,
 		     (unsigned long long)c->in_len, (unsigned long long)c->out_len);
-	session_put(s);
+	sym_session_put(s);
 	return status;
 }
 
-uint32_t request_serve(struct session_table *t, const struct chain *c,
+uint32_t request_serve(struct sym_session_table *t, const struct chain *c,
 		       struct req_scratch *sc, int *status_out)
 {
 	struct req r = { 0 };
@@ -271,7 +271,9 @@ uint32_t request_serve(struct session_table *t, const struct chain *c,
 		stats_add(&g_stats.malformed, 1);
 		return 0;
 	}
-	status = serve(t, c, sc, &r);
+	status = serve_checked(t, c, sc, &r);
+	if (sc->cap > REQ_SCRATCH_KEEP)
+		req_scratch_free(sc);
 	*status_p = (uint8_t)status;
 	stats_add(&g_stats.status[status], 1);
 	if (status_out)

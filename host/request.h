@@ -9,13 +9,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "session.h"
+#include "sym_session.h"
 #include "vring.h"
 
 /* Largest src_data_len (and aad_len) served; larger gets BADMSG. */
 #define REQ_MAX_DATA (16u << 20)
 
-/* Per-thread working memory, grown on demand; zero-initialise it. */
+/* Working memory kept between requests (per worker): more than this is
+ * freed after the request that needed it, so that a guest's large requests
+ * cannot keep 32 MiB per worker pinned. */
+#define REQ_SCRATCH_KEEP (1u << 20)
+
+/* Per-thread working memory, grown on demand, trimmed back to at most
+ * REQ_SCRATCH_KEEP bytes after each request; zero-initialise it. */
 struct req_scratch {
 	uint8_t *buf;
 	size_t cap;
@@ -34,7 +40,7 @@ void req_scratch_free(struct req_scratch *s);
  * dst_data_len + hash_result_len + 1 on success. *status (if not NULL) gets
  * the status written, or -1 when none was. Counts everything in g_stats.
  */
-uint32_t request_serve(struct session_table *t, const struct chain *c,
+uint32_t request_serve(struct sym_session_table *t, const struct chain *c,
 		       struct req_scratch *s, int *status);
 
 #endif

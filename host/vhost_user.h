@@ -96,24 +96,65 @@ struct vu_msg {
 	uint8_t payload[VU_MAX_PAYLOAD];
 };
 
-/* One QEMU connection. */
+/*
+ * The back-end side of a vhost-user connection, kept across connections: it
+ * owns the negotiated features, the ring configuration, the ring's fds and
+ * the session table, decides when the device's ring runs, and runs the poll
+ * loop of one front-end at a time.
+ */
 struct vu_conn {
-	int fd;
-	struct device *dev;
+	int fd;				/* the front-end; -1: none */
+	struct vc_engine *engine;
+	unsigned int poll_us;
+	struct device dev;
+	struct sym_session_table sessions;
 	uint64_t features;
 	uint64_t protocol_features;
+	struct ring_config ring;
+	int have_mem, have_addr;
+	int enabled;			/* SET_VRING_ENABLE; 1 until told 0 */
+	int running;			/* the device's ring is started */
+	int kick_fd, call_fd, err_fd;
+	int kick_dead;			/* EOF or hang-up: not polled */
+	int *fds;			/* the message's, while it is handled */
+	unsigned int nfds;
+	struct log_limit ring_log;	/* stops: a guest's resets */
 };
 
+/* A connection object with no front-end yet; session ids start from
+ * first_session (sym_session_table_init()). 0 or -ENOMEM. */
+int vu_conn_init(struct vu_conn *c, struct vc_engine *e, struct workers *pool,
+		 unsigned int poll_us, uint64_t first_session);
+
+/* Back to the state of a new connection: ring stopped, sessions closed,
+ * memory unmapped, fds closed, nothing negotiated. c->fd stays. */
+void vu_conn_reset(struct vu_conn *c);
+
+/* vu_conn_reset() and free what vu_conn_init() allocated. */
+void vu_conn_destroy(struct vu_conn *c);
+
 /*
- * Read one message and the fds sent with it (O_CLOEXEC). Returns 1 (message
- * read; *nfds fds now belong to the caller), 0 (orderly EOF before a message)
- * or -1 (error or malformed framing: too large, truncated, too many fds;
- * whatever fds came are closed). Says why on stderr.
+ * Serve the front-end on fd until it goes, a message is malformed, or a
+ * signal says stop (signals_check()); then reset and close fd.
+ */
+void vu_serve(struct vu_conn *c, int fd);
+
+/* The request's name as the specification spells it ("SET_VRING_KICK"),
+ * or "unknown". */
+const char *vu_request_name(uint32_t request);
+
+/*
+ * Read one message and the fds sent with it (O_CLOEXEC). Once a message has
+ * begun, the rest is waited for in one poll with signals_fd(), so a stalled
+ * front-end cannot keep a SIGTERM waiting. Returns 1 (message read; *nfds
+ * fds now belong to the caller), 0 (orderly EOF before a message) or -1
+ * (error; malformed framing: too large, truncated, too many fds; or a signal
+ * says stop; whatever fds came are closed). Says why on stderr.
  */
 int vu_recv(int fd, struct vu_msg *m, int *fds, unsigned int *nfds);
 
-/* Send a reply: request, flags VERSION|REPLY, size bytes of payload.
- * Returns 0 or -1. */
+/* Send a reply: request, flags VERSION|REPLY, size bytes of payload,
+ * waiting for room as vu_recv() waits for bytes. Returns 0 or -1. */
 int vu_send_reply(int fd, uint32_t request, const void *payload, uint32_t size);
 
 /*

@@ -68,8 +68,10 @@ int workers_start(struct workers **out, unsigned int n, work_fn *fn)
 	pthread_cond_init(&p->more, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	p->fn = fn;
-	/* Signals are for the main thread only. */
+	/* Signals are for the main thread only; SIGBUS is the faulting
+	 * thread's own (blocked, it would kill: mem_guard_install()). */
 	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++) {
 		ret = -pthread_create(&p->threads[i], NULL, worker_main, p);

@@ -5,6 +5,9 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BS=${BS:-$TOP/build/static}
 BN=${BN:-$TOP/build}
 T=${TEST_TMP:-$(mktemp -d)}
+# The guest kernel (vm/run boots the same one) and the module built for it.
+KVER=${VM_KVER:-$("$TOP/scripts/kver")}
+VCD_KO=$TOP/build/module/$KVER/virtio_cryptodev.ko
 fails=0
 
 # check NAME CONDITION: prints ok/FAIL NAME and counts failures.

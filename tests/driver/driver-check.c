@@ -679,7 +679,7 @@ static int cmd_stall(void)
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 4096 };
 	unsigned long before = 0, i;
-	int fd, res, pipefd[2], status;
+	int fd, fd2, res, pipefd[2], status;
 	pid_t pid;
 	char c;
 
@@ -694,6 +694,16 @@ static int cmd_stall(void)
 	/* Both device sessions now: the control queue would block QEMU. */
 	for (o.enc = 0; o.enc < 2; o.enc++)
 		CHECK(op_run(fd, &b, &o, &rng) == 0, "operation before the stall");
+	/* A second file with 16 device sessions, closed during the stall. */
+	fd2 = dev_open();
+	for (i = 0; fd2 >= 0 && i < 8; i++) {
+		struct op o2 = o;
+
+		o2.ses = dev_session(fd2, key, 16);
+		for (o2.enc = 0; o2.enc < 2; o2.enc++)
+			CHECK(o2.ses && op_run(fd2, &b, &o2, &rng) == 0,
+			      "second file's session %lu", i);
+	}
 	printf("stall ready\n");
 	fflush(stdout);
 	for (;;) {
@@ -734,6 +744,9 @@ static int cmd_stall(void)
 	set_timeout("2");
 	fill_ring(fd, o.ses, 1100);
 	set_timeout("3600");
+	/* Its device sessions are destroyed in the background, not here. */
+	CHECK(close(fd2) == 0, "close of a file with device sessions");
+	printf("closed while stalled\n");
 
 	printf("resume\n");
 	fflush(stdout);
@@ -754,6 +767,65 @@ static int cmd_stall(void)
 	return check_exit("driver-check stall");
 }
 
+/*
+ * A recovery reset (recover=1) against a back-end that stalls and comes
+ * back without a restart: 4 sessions used both ways, "recover ready", then
+ * operations until one times out (the host stops the back-end, and
+ * resumes it once the driver's reset reaches it); operations then get
+ * EAGAIN or ETIMEDOUT until the device is back, and every session works
+ * again, its device sessions made anew.
+ */
+static int cmd_recover(void)
+{
+	uint32_t ses[4];
+	uint64_t rng = 23;
+	unsigned char key[16];
+	struct op_bufs b;
+	struct op o = { .key = key, .keylen = 16, .len = 4096 };
+	unsigned long i;
+	int fd, res = 0, k;
+
+	fd = dev_open();
+	if (fd < 0)
+		return 1;
+	rng_fill(&rng, key, sizeof(key));
+	bufs_init(&b, 65536);
+	for (k = 0; k < 4; k++) {
+		o.ses = ses[k] = dev_session(fd, key, 16);
+		for (o.enc = 0; o.enc < 2; o.enc++)
+			CHECK(o.ses && op_run(fd, &b, &o, &rng) == 0,
+			      "session %d before the stall", k);
+	}
+	printf("recover ready\n");
+	fflush(stdout);
+	for (i = 0; i < 1000000 && res != ETIMEDOUT; i++) {
+		o.ses = ses[i % 4];
+		o.enc = i & 1;
+		res = op_run(fd, &b, &o, &rng);
+		if (res && res != ETIMEDOUT)
+			break;
+	}
+	CHECK(res == ETIMEDOUT, "an operation timed out: %s", strerror(res));
+	/* The device is being reset: wait for it, two minutes at most. */
+	for (i = 0; i < 1200; i++) {
+		res = op_run(fd, &b, &o, &rng);
+		if (res != EAGAIN && res != ETIMEDOUT)
+			break;
+		usleep(100000);
+	}
+	CHECK(res == 0, "operations work after the reset: %s",
+	      res > 0 ? strerror(res) : "wrong result");
+	for (k = 0; k < 4; k++) {
+		o.ses = ses[k];
+		for (o.enc = 0; o.enc < 2; o.enc++)
+			CHECK(op_run(fd, &b, &o, &rng) == 0,
+			      "session %d after the reset", k);
+	}
+	CHECK(close(fd) == 0, "close");
+	bufs_free(&b);
+	return check_exit("driver-check recover");
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to,
@@ -766,6 +838,7 @@ static void usage(FILE *to)
 		"  unplug [T]         T threads until the device is removed\n"
 		"  lifecycle [N]      rounds of N sessions used both ways (builtin: 128)\n"
 		"  stall              ETIMEDOUT and kill while the host stops the backend\n"
+		"  recover            a recovery reset while the host stalls the backend\n"
 		"  --device PATH      default /dev/cryptodev0\n"
 		"Exit: 0 all checks passed, 1 a check failed, 2 usage.\n");
 }
@@ -816,6 +889,8 @@ int main(int argc, char **argv)
 		rc = cmd_lifecycle(argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "stall"))
 		rc = cmd_stall();
+	else if (!strcmp(argv[0], "recover"))
+		rc = cmd_recover();
 	if (rc == 2)
 		usage(stderr);
 	return rc;

@@ -29,6 +29,9 @@ static const struct {
 	{ "threads", test_threads, true, "8 threads of verified operations" },
 	{ "open-close", test_open_close, true, "thousands of open/close cycles" },
 	{ "stress", test_stress, true, "mixed sizes from several threads" },
+	{ "iv-chain", test_iv_chain, true, "operations without an iv run one at a time" },
+	{ "hog", test_hog, false, "hold 2048 sessions until a line on stdin" },
+	{ "victim", test_victim, false, "new sessions work beside a hog" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

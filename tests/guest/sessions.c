@@ -324,3 +324,142 @@ void test_open_close(void)
 	report(count_fds() == before, "open-close no fd leak", "%d fds before, %d after",
 	       before, count_fds());
 }
+
+struct chainer {
+	pthread_t tid;
+	int fd;
+	uint32_t ses;
+	int err;
+	uint8_t (*out)[64];
+};
+
+enum { CHAIN_ROUNDS = 300, CHAIN_LEN = 64 };
+static const uint8_t chain_pt[CHAIN_LEN];
+
+static void *chainer_run(void *arg)
+{
+	struct chainer *c = arg;
+
+	for (unsigned int i = 0; i < CHAIN_ROUNDS && !c->err; i++)
+		c->err = cdev_crypt(c->fd, c->ses, COP_ENCRYPT, 0, chain_pt,
+				    c->out[i], CHAIN_LEN, NULL);
+	return NULL;
+}
+
+/*
+ * Operations without an iv continue from the session's last one, so two
+ * threads doing them at once must run one after the other: every output
+ * is OpenSSL's CBC of the same plaintext from the IV the output before
+ * left, and no two start from the same IV (in CTR mode, a reused
+ * keystream).
+ */
+void test_iv_chain(void)
+{
+	struct chainer c[2] = { 0 };
+	uint8_t iv[16], want[CHAIN_LEN], first[CHAIN_LEN];
+	unsigned int pos[2] = { 0, 0 }, n;
+	struct keyed k;
+	int fd = cdev_open(), r;
+
+	if (!report(fd >= 0, "iv-chain open", "%s", fd >= 0 ? "opened" : errname(errno)))
+		return;
+	r = new_session(fd, &k);
+	rng_fill(iv, 16);
+	if (!r)
+		r = cdev_crypt(fd, k.ses, COP_ENCRYPT, 0, chain_pt, first, CHAIN_LEN, iv);
+	if (!report(r == 0, "iv-chain session", "a session and a first operation: %s", errname(r)))
+		goto out;
+	for (int t = 0; t < 2; t++) {
+		c[t] = (struct chainer){ .fd = fd, .ses = k.ses,
+					 .out = calloc(CHAIN_ROUNDS, CHAIN_LEN) };
+		if (!c[t].out || pthread_create(&c[t].tid, NULL, chainer_run, &c[t]))
+			c[t].err = ENOMEM;
+	}
+	for (int t = 0; t < 2; t++)
+		if (c[t].err != ENOMEM)
+			pthread_join(c[t].tid, NULL);
+	if (!report(!c[0].err && !c[1].err, "iv-chain operations",
+		    "2 threads x %d operations without an iv: %s", CHAIN_ROUNDS,
+		    errname(c[0].err ? c[0].err : c[1].err)))
+		goto out_free;
+	/* Walk the chain: each step must be the next output of one thread. */
+	memcpy(iv, first + CHAIN_LEN - 16, 16);
+	for (n = 0; n < 2 * CHAIN_ROUNDS; n++) {
+		int t;
+
+		oracle_cbc(true, k.key, k.keylen, iv, chain_pt, want, CHAIN_LEN);
+		for (t = 0; t < 2; t++)
+			if (pos[t] < CHAIN_ROUNDS && !memcmp(c[t].out[pos[t]], want, CHAIN_LEN))
+				break;
+		if (t == 2)
+			break;
+		memcpy(iv, c[t].out[pos[t]++] + CHAIN_LEN - 16, 16);
+	}
+	report(n == 2 * CHAIN_ROUNDS, "iv-chain serial",
+	       "%u of %d outputs continue the chain one after another (OpenSSL)",
+	       n, 2 * CHAIN_ROUNDS);
+out_free:
+	free(c[0].out);
+	free(c[1].out);
+out:
+	close(fd);
+}
+
+/*
+ * One user holding more device sessions than the device has (HOG_SESSIONS
+ * sessions, default 2048, used both ways) until a line arrives on stdin,
+ * then using them all again: every one works, whatever others did.
+ */
+void test_hog(void)
+{
+	const char *env = getenv("HOG_SESSIONS");
+	unsigned int N = env ? (unsigned int)strtoul(env, NULL, 10) : 2048;
+	struct keyed *k = calloc(N ? N : 1, sizeof(*k));
+	unsigned int made = 0, good = 0;
+	char line[16];
+	int fd = cdev_open(), r = 0;
+
+	if (!report(fd >= 0 && k, "hog open", "%s", fd >= 0 ? "opened" : errname(errno)))
+		goto out;
+	for (made = 0; made < N; made++) {
+		r = new_session(fd, &k[made]);
+		if (!r)
+			r = verify(fd, &k[made], 64);
+		if (r)
+			break;
+	}
+	report(made == N, "hog sessions", "%u of %u sessions used both ways: %s",
+	       made, N, made == N ? "all verified" : verdict(r));
+	printf("hog ready\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		line[0] = 0;
+	for (unsigned int i = 0; i < made; i++)
+		good += verify(fd, &k[(i * 97) % made], 32) == 0;
+	report(good == made, "hog sessions again",
+	       "%u of %u verified again after the others ran", good, made);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(k);
+}
+
+/* Another user, while the hog holds its sessions: new sessions work. */
+void test_victim(void)
+{
+	struct keyed k[4];
+	int fd = cdev_open(), r = 0;
+	unsigned int i;
+
+	if (!report(fd >= 0, "victim open", "%s", fd >= 0 ? "opened" : errname(errno)))
+		return;
+	for (i = 0; i < 4 && !r; i++) {
+		r = new_session(fd, &k[i]);
+		if (!r)
+			r = verify(fd, &k[i], 256);
+	}
+	report(r == 0, "victim sessions",
+	       "new sessions used both ways while another user holds thousands: %s",
+	       r ? verdict(r) : "verified");
+	close(fd);
+}

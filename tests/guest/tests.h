@@ -29,6 +29,12 @@ void test_fork(void);
 void test_threads(void);
 /* sessions.c: thousands of open/close cycles, with and without sessions. */
 void test_open_close(void);
+/* sessions.c: operations without an iv on one session run one at a time. */
+void test_iv_chain(void);
+/* sessions.c: 2048 sessions used both ways, held until a line on stdin. */
+void test_hog(void);
+/* sessions.c: new sessions work while another user holds thousands. */
+void test_victim(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 

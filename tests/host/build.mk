@@ -13,13 +13,19 @@ $(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-FUZZERS += $(B)/tests/fuzz-vcryptod-request $(B)/tests/fuzz-vcryptod-vhost
+FUZZERS += $(B)/tests/fuzz-vcryptod-request $(B)/tests/fuzz-vcryptod-vhost \
+	$(B)/tests/fuzz-vcryptod-session
 $(B)/tests/fuzz-vcryptod-request: $(B)/tests/host/fuzz_request.o \
 		$(B)/tests/host/fake_guest.o $(HOST_TEST_CORE) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/tests/fuzz-vcryptod-vhost: $(B)/tests/host/fuzz_vhost.o $(HOST_TEST_CORE) \
 		$(LIBVCRYPTO)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/fuzz-vcryptod-session: $(B)/tests/host/fuzz_session.o \
+		$(HOST_TEST_CORE) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 

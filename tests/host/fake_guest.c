@@ -24,7 +24,7 @@ int fg_init(struct fake_guest *g, unsigned int num)
 		return -1;
 	if (vc_engine_open(&g->engine, "openssl", 0))
 		return -1;
-	session_table_init(&g->st);
+	sym_session_table_init(&g->st, 0);	/* ids 4096, 8193, ... */
 	g->heap = FG_GPA + FG_HEAP;
 	g->c.cap = CHAIN_MAX_SEGS;
 	g->c.seg = calloc(CHAIN_MAX_SEGS, sizeof(*g->c.seg));
@@ -33,7 +33,7 @@ int fg_init(struct fake_guest *g, unsigned int num)
 
 void fg_destroy(struct fake_guest *g)
 {
-	session_table_clear(&g->st);
+	sym_session_table_clear(&g->st);
 	vc_engine_close(g->engine);
 	req_scratch_free(&g->sc);
 	free(g->c.seg);

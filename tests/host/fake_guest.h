@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "../../host/request.h"
-#include "../../host/session.h"
+#include "../../host/sym_session.h"
 #include "../../host/vring.h"
 
 #define FG_GPA		0x40000000ull		/* guest-physical base */
@@ -27,7 +27,7 @@ struct fake_guest {
 	struct virtq vr;
 	unsigned int num;
 	struct vc_engine *engine;
-	struct session_table st;
+	struct sym_session_table st;
 	uint64_t heap;		/* next free gpa */
 	struct chain c;
 	struct req_scratch sc;

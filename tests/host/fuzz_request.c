@@ -18,7 +18,7 @@ static int ready;
 static void setup(void)
 {
 	static const uint8_t key[32] = { 1, 2, 3 };
-	struct session_params p = { 0 };
+	struct sym_session_params p = { 0 };
 	uint64_t id;
 
 	if (fg_init(&g, FUZZ_NUM))
@@ -29,11 +29,11 @@ static void setup(void)
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	/* ids 4096, 8193, 12290, 16387: cipher CBC, CTR, ECB, then chaining */
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	session_create(&g.st, g.engine, &p, &id, NULL);
+	sym_session_create(&g.st, g.engine, &p, &id, NULL);
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CTR;
-	session_create(&g.st, g.engine, &p, &id, NULL);
+	sym_session_create(&g.st, g.engine, &p, &id, NULL);
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_ECB;
-	session_create(&g.st, g.engine, &p, &id, NULL);
+	sym_session_create(&g.st, g.engine, &p, &id, NULL);
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
@@ -42,7 +42,7 @@ static void setup(void)
 	p.auth_key = key;
 	p.auth_key_len = 32;
 	p.chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
-	session_create(&g.st, g.engine, &p, &id, NULL);
+	sym_session_create(&g.st, g.engine, &p, &id, NULL);
 	ready = 1;
 }
 

@@ -16,14 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MEMFD_SIZE (1u << 20)
 
-static struct device dev;
+static struct vu_conn conn;
 static struct vc_engine *engine;
 static int sv[2] = { -1, -1 }, memfd = -1;
 static struct vu_msg msg;
 
 static void setup(void)
 {
-	if (vc_engine_open(&engine, "openssl", 0) || device_init(&dev, engine, NULL) ||
+	if (vc_engine_open(&engine, "openssl", 0) ||
+	    vu_conn_init(&conn, engine, NULL, 0, 0) ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
 		__builtin_trap();
 	memfd = memfd_create("fuzz-guest", MFD_CLOEXEC);
@@ -41,13 +42,11 @@ static void drain_replies(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vu_conn conn = { 0 };
 	int n;
 
-	if (!dev.walk[0].seg)
+	if (!engine)
 		setup();
 	conn.fd = sv[0];
-	conn.dev = &dev;
 	for (n = 0; n < 64 && size >= VU_HDR_SIZE + 1; n++) {
 		int fds[VU_MAX_FDS];
 		unsigned int nfds, i, fdspec;
@@ -69,13 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < nfds; i++)
 			fds[i] = (fdspec & 8) ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) :
 						 dup(memfd);
-		if (vu_handle(&conn, &msg, fds, nfds)) {
-			device_reset(&dev);
-			conn.features = conn.protocol_features = 0;
-		}
+		if (vu_handle(&conn, &msg, fds, nfds))
+			vu_conn_reset(&conn);
 		drain_replies();
-		device_process(&dev);
+		device_kick(&conn.dev, 0);
 	}
-	device_reset(&dev);
+	vu_conn_reset(&conn);
 	return 0;
 }

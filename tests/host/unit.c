@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <linux/virtio_crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -138,7 +137,7 @@ static struct laid lay(struct fake_guest *g, const struct rq *r)
 static uint64_t new_session(struct fake_guest *g, uint32_t alg, const uint8_t *key,
 			    uint32_t keylen, uint8_t dir)
 {
-	struct session_params p = { 0 };
+	struct sym_session_params p = { 0 };
 	uint64_t id = 0;
 
 	p.cipher_alg = alg;
@@ -146,7 +145,7 @@ static uint64_t new_session(struct fake_guest *g, uint32_t alg, const uint8_t *k
 	p.key = key;
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	p.direction = dir;
-	if (session_create(&g->st, g->engine, &p, &id, NULL))
+	if (sym_session_create(&g->st, g->engine, &p, &id, NULL))
 		return 0;
 	return id;
 }
@@ -155,7 +154,7 @@ static uint64_t chain_session(struct fake_guest *g, const uint8_t *key,
 			      uint8_t dir, uint8_t order, uint32_t mac,
 			      const uint8_t *akey, uint32_t akeylen, uint32_t hlen)
 {
-	struct session_params p = { 0 };
+	struct sym_session_params p = { 0 };
 	uint64_t id = 0;
 
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
@@ -169,14 +168,14 @@ static uint64_t chain_session(struct fake_guest *g, const uint8_t *key,
 	p.auth_key_len = akeylen;
 	p.hash_result_len = hlen;
 	p.chain_order = order;
-	if (session_create(&g->st, g->engine, &p, &id, NULL))
+	if (sym_session_create(&g->st, g->engine, &p, &id, NULL))
 		return 0;
 	return id;
 }
 
 /* Serve the request laid out at descriptor 0; check the used element. */
-static int serve(struct fake_guest *g, const struct laid *L, int want_status,
-		 uint32_t want_len)
+static int serve_laid(struct fake_guest *g, const struct laid *L, int want_status,
+		      uint32_t want_len)
 {
 	uint32_t id = 0xffff, len = 0xffff;
 	int status = -2;
@@ -275,11 +274,11 @@ static int t_vector(struct fake_guest *g, const struct vec *v, uint32_t split)
 		r.src = dir ? ct : pt;
 		r.split = split;
 		L = lay(g, &r);
-		if (serve(g, &L, VIRTIO_CRYPTO_OK, 65))
+		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
 			return 1;
 		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "%s output differs",
 		      dir ? "decrypt" : "encrypt");
-		CHECK(session_close(&g->st, s) == 0, "close");
+		CHECK(sym_session_close(&g->st, s) == 0, "close");
 	}
 	return 0;
 }
@@ -325,7 +324,7 @@ static int t_random_vs_openssl(struct fake_guest *g)
 			r.split = 4096;
 			g->heap = FG_GPA + FG_HEAP;
 			L = lay(g, &r);
-			if (serve(g, &L, VIRTIO_CRYPTO_OK, len + 1)) {
+			if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1)) {
 				free(src); free(want);
 				return 1;
 			}
@@ -333,7 +332,7 @@ static int t_random_vs_openssl(struct fake_guest *g)
 			free(src);
 			free(want);
 			CHECK(n1 == 0, "alg %u len %u differs from OpenSSL", algs[a], len);
-			session_close(&g->st, s);
+			sym_session_close(&g->st, s);
 		}
 	}
 	return 0;
@@ -384,10 +383,10 @@ static int t_hmac_vectors(struct fake_guest *g)
 		r.hash_len = v[i].hlen;
 		r.dst_bytes = v[i].hlen;
 		L = lay(g, &r);
-		if (serve(g, &L, VIRTIO_CRYPTO_OK, v[i].hlen + 1))
+		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, v[i].hlen + 1))
 			return 1;
 		CHECK(!memcmp(fg_host(g, L.dst), tag, v[i].hlen), "vector %u tag differs", i);
-		session_close(&g->st, s);
+		sym_session_close(&g->st, s);
 	}
 	return 0;
 }
@@ -429,11 +428,11 @@ static int t_encrypt_then_mac(struct fake_guest *g)
 		r.dst_bytes = 64 + 32;
 		r.split = 24;
 		L = lay(g, &r);
-		if (serve(g, &L, VIRTIO_CRYPTO_OK, 64 + 32 + 1))
+		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 64 + 32 + 1))
 			return 1;
 		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "data differs");
 		CHECK(!memcmp(fg_host(g, L.dst) + 64, tag, 32), "tag differs");
-		session_close(&g->st, s);
+		sym_session_close(&g->st, s);
 	}
 	return 0;
 }
@@ -470,7 +469,7 @@ static int t_extra_descriptor_bytes(struct fake_guest *g)
 	r.src_bytes = 100;
 	r.dst_bytes = 100;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_OK, 65))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
 		return 1;
 	{
 		struct vc_cipher *c;
@@ -492,7 +491,7 @@ static int t_zero_length(struct fake_guest *g)
 
 	r.src_len = r.dst_len = r.src_bytes = r.dst_bytes = 0;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_OK, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_OK, 1);
 }
 
 static int t_indirect_ok(struct fake_guest *g)
@@ -511,7 +510,7 @@ static int t_indirect_ok(struct fake_guest *g)
 	}
 	fg_desc(g, 5, table, 16 * L.ndesc, I, 0);
 	L.head = 5;
-	return serve(g, &L, VIRTIO_CRYPTO_OK, 65);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65);
 }
 
 /* Descriptors are copied when popped: rewriting them afterwards (as a hostile
@@ -549,7 +548,7 @@ static int t_header_short(struct fake_guest *g)
 	L.status = fg_alloc(g, 1, 0xee);
 	fg_desc(g, 0, h, 40, N, 1);
 	fg_desc(g, 1, L.status, 1, W, 0);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_length_overflow(struct fake_guest *g)
@@ -561,12 +560,12 @@ static int t_length_overflow(struct fake_guest *g)
 	r.iv_len = 0xfffffff0u;
 	r.src_len = r.dst_len = 0x20u;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	r = cbc_rq(g);
 	r.src_len = r.dst_len = 0xffffffffu;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_dst_ne_src(struct fake_guest *g)
@@ -577,14 +576,14 @@ static int t_dst_ne_src(struct fake_guest *g)
 
 	r.dst_len = 48;	/* CVE-2023-3180 */
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	for (i = 0; i < 64; i++)
 		CHECK(fg_host(g, L.dst)[i] == 0xaa, "dst byte %u written", i);
 	r = cbc_rq(g);
 	r.dst_len = 128;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_src_missing(struct fake_guest *g)
@@ -594,7 +593,7 @@ static int t_src_missing(struct fake_guest *g)
 
 	r.src_bytes = 48;	/* header says 64 */
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_dst_short(struct fake_guest *g)
@@ -604,7 +603,7 @@ static int t_dst_short(struct fake_guest *g)
 
 	r.dst_bytes = 63;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_missing_status(struct fake_guest *g)
@@ -615,7 +614,7 @@ static int t_missing_status(struct fake_guest *g)
 	r.dst_bytes = 0;
 	r.no_status = 1;
 	L = lay(g, &r);
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_loop(struct fake_guest *g)
@@ -625,7 +624,7 @@ static int t_loop(struct fake_guest *g)
 
 	/* The status descriptor points back to the header. */
 	fg_desc(g, L.ndesc - 1, L.status, 1, W | N, 0);
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_self_loop(struct fake_guest *g)
@@ -634,7 +633,7 @@ static int t_self_loop(struct fake_guest *g)
 
 	fg_desc(g, 3, fg_alloc(g, 72, 0), 72, N, 3);
 	L.head = 3;
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_next_out_of_range(struct fake_guest *g)
@@ -643,7 +642,7 @@ static int t_next_out_of_range(struct fake_guest *g)
 	struct laid L = lay(g, &r);
 
 	fg_desc(g, 1, fg_alloc(g, 16, 0), 16, N, (uint16_t)g->num);
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_indirect_bad(struct fake_guest *g)
@@ -655,39 +654,39 @@ static int t_indirect_bad(struct fake_guest *g)
 	L.head = 6;
 	/* size not a multiple of 16 */
 	fg_desc(g, 6, table, 20, I, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* empty */
 	fg_desc(g, 6, table, 0, I, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* outside guest memory */
 	fg_desc(g, 6, FG_GPA + FG_SIZE - 32, 64, I, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* INDIRECT together with NEXT */
 	fg_desc(g, 6, table, 32, I | N, 7);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* nested indirect */
 	fg_idesc(g, table, 0, table, 32, I, 0);
 	fg_desc(g, 6, table, 32, I, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* a loop inside the table */
 	fg_idesc(g, table, 0, L.hdr, 72, N, 1);
 	fg_idesc(g, table, 1, L.status, 1, W | N, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* next out of the table's range */
 	fg_idesc(g, table, 1, L.status, 1, W | N, 2);
 	fg_desc(g, 6, table, 32, I, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	/* an indirect descriptor in the middle of a chain */
 	fg_desc(g, 6, L.hdr, 72, N, 7);
 	fg_desc(g, 7, table, 32, I, 0);
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_outside_memory(struct fake_guest *g)
@@ -697,22 +696,22 @@ static int t_outside_memory(struct fake_guest *g)
 
 	/* src (descriptor 2) outside: the status still says so */
 	fg_desc(g, 2, FG_GPA + FG_SIZE + 4096, 64, N, 3);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* src straddling the end of the region */
 	L = lay(g, &r);
 	fg_desc(g, 2, FG_GPA + FG_SIZE - 32, 64, N, 3);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* below the region, and at an address that wraps 64 bits */
 	L = lay(g, &r);
 	fg_desc(g, 2, 0xfffffffffffffff0ull, 64, N, 3);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* the status byte itself outside: nothing can be written */
 	L = lay(g, &r);
 	fg_desc(g, L.ndesc - 1, FG_GPA - 1, 1, W, 0);
-	if (serve(g, &L, -1, 0))
+	if (serve_laid(g, &L, -1, 0))
 		return 1;
 	return 0;
 }
@@ -724,7 +723,7 @@ static int t_readable_after_writable(struct fake_guest *g)
 
 	fg_desc(g, L.ndesc - 1, L.status, 1, N, 0);	/* readable at the end */
 	fg_desc(g, 0, L.hdr, 72, N, 1);
-	return serve(g, &L, -1, 0);
+	return serve_laid(g, &L, -1, 0);
 }
 
 static int t_too_big(struct fake_guest *g)
@@ -734,7 +733,7 @@ static int t_too_big(struct fake_guest *g)
 
 	r.src_len = r.dst_len = REQ_MAX_DATA + 16;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_unknown_session(struct fake_guest *g)
@@ -744,14 +743,14 @@ static int t_unknown_session(struct fake_guest *g)
 
 	r.session = 0x123456789ull;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_INVSESS, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_INVSESS, 1))
 		return 1;
 	/* a closed one */
 	r = cbc_rq(g);
-	CHECK(session_close(&g->st, r.session) == 0, "close");
-	CHECK(session_close(&g->st, r.session) == -ENOENT, "second close");
+	CHECK(sym_session_close(&g->st, r.session) == 0, "close");
+	CHECK(sym_session_close(&g->st, r.session) == -ENOENT, "second close");
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_INVSESS, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_INVSESS, 1);
 }
 
 static int t_unknown_opcode(struct fake_guest *g)
@@ -766,7 +765,7 @@ static int t_unknown_opcode(struct fake_guest *g)
 
 		r.opcode = ops[i];
 		L = lay(g, &r);
-		if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+		if (serve_laid(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
 			return 1;
 	}
 	return 0;
@@ -779,17 +778,17 @@ static int t_op_type_none(struct fake_guest *g)
 
 	r.op_type = VIRTIO_CRYPTO_SYM_OP_NONE;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
 		return 1;
 	r.op_type = 77;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_NOTSUPP, 1))
 		return 1;
 	/* chaining request on a plain cipher session */
 	r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 	r.hash_len = 32;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_block_misaligned(struct fake_guest *g)
@@ -799,12 +798,12 @@ static int t_block_misaligned(struct fake_guest *g)
 
 	r.src_len = r.dst_len = 63;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	r = cbc_rq(g);
 	r.iv_len = 8;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_chain_lengths(struct fake_guest *g)
@@ -831,26 +830,26 @@ static int t_chain_lengths(struct fake_guest *g)
 	r = base;
 	r.cipher_start = 0xfffffff0u;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* hash range past the data */
 	r = base;
 	r.hash_start = 32;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* hash result longer than SHA-256's */
 	r = base;
 	r.hash_len = 33;
 	r.dst_bytes = 97;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* no room for the hash result */
 	r = base;
 	r.dst_bytes = 80;
 	L = lay(g, &r);
-	if (serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	/* aad longer than present */
 	r = base;
@@ -858,7 +857,7 @@ static int t_chain_lengths(struct fake_guest *g)
 	r.aad_bytes = 10;
 	r.aad = buf64;
 	L = lay(g, &r);
-	return serve(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1);
 }
 
 static int t_ring_broken(struct fake_guest *g)
@@ -894,7 +893,7 @@ static int t_zero_length_descs(struct fake_guest *g)
 	fg_desc(g, L.ndesc - 1, L.status, 1, W | N, (uint16_t)L.ndesc);
 	fg_desc(g, L.ndesc, ~0ull, 0, W | N, (uint16_t)(L.ndesc + 1));
 	fg_desc(g, L.ndesc + 1, FG_GPA + FG_SIZE, 0, W, 0);
-	return serve(g, &L, VIRTIO_CRYPTO_OK, 65);
+	return serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65);
 }
 
 /* Region tables and translation at the edges of the 64-bit space. */
@@ -965,7 +964,7 @@ static int t_session_params(struct fake_guest *g)
 {
 	static const uint32_t bad_keylens[] = { 0, 1, 15, 17, 31, 33, 64, 65, 0xffffffffu };
 	uint8_t key[64] = { 0 };
-	struct session_params p = { 0 };
+	struct sym_session_params p = { 0 };
 	uint64_t id;
 	unsigned int i;
 
@@ -975,18 +974,18 @@ static int t_session_params(struct fake_guest *g)
 	p.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
 	for (i = 0; i < sizeof(bad_keylens) / sizeof(bad_keylens[0]); i++) {
 		p.key_len = bad_keylens[i];
-		CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL,
+		CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL,
 		      "key length %u accepted", bad_keylens[i]);
 	}
 	p.key_len = 16;
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_XTS;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "XTS");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "XTS");
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
 	p.direction = 3;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "direction");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "direction");
 	p.direction = VIRTIO_CRYPTO_OP_DECRYPT;
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_NONE;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "op NONE");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "op NONE");
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA_256;
@@ -994,27 +993,27 @@ static int t_session_params(struct fake_guest *g)
 	p.chain_order = 2;
 	p.auth_key = key;
 	p.auth_key_len = 513;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "auth key 513");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "auth key 513");
 	p.auth_key_len = 32;
 	p.hash_result_len = 33;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "hash len 33");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "hash len 33");
 	p.hash_result_len = 32;
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "plain hash");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "plain hash");
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_MD5;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "HMAC-MD5");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "HMAC-MD5");
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
 	p.hash_result_len = 20;
-	CHECK(session_create(&g->st, g->engine, &p, &id, NULL) == 0, "HMAC-SHA1 chain");
-	CHECK(session_close(&g->st, id) == 0, "close");
+	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == 0, "HMAC-SHA1 chain");
+	CHECK(sym_session_close(&g->st, id) == 0, "close");
 	return 0;
 }
 
 static int t_session_table_full(struct fake_guest *g)
 {
-	static uint64_t ids[SESSION_SLOTS];
-	struct session_params p = { 0 };
+	static uint64_t ids[SYM_SESSION_SLOTS];
+	struct sym_session_params p = { 0 };
 	uint64_t id;
 	unsigned int i, n = 0;
 	int ret = 0;
@@ -1024,16 +1023,55 @@ static int t_session_table_full(struct fake_guest *g)
 	p.key_len = 16;
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	p.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
-	session_table_clear(&g->st);
-	for (i = 0; i < SESSION_SLOTS; i++)
-		if (session_create(&g->st, g->engine, &p, &ids[n], NULL) == 0)
+	sym_session_table_clear(&g->st);
+	for (i = 0; i < SYM_SESSION_SLOTS; i++)
+		if (sym_session_create(&g->st, g->engine, &p, &ids[n], NULL) == 0)
 			n++;
-	if (n != SESSION_SLOTS ||
-	    session_create(&g->st, g->engine, &p, &id, NULL) != -ENOSPC)
+	if (n != SYM_SESSION_SLOTS ||
+	    sym_session_create(&g->st, g->engine, &p, &id, NULL) != -ENOSPC)
 		ret = 1;
 	for (i = 0; i < n; i++)
-		session_close(&g->st, ids[i]);
+		sym_session_close(&g->st, ids[i]);
 	CHECK(ret == 0, "%u sessions made; the next one was not refused with ENOSPC", n);
+	return 0;
+}
+
+/* A 4 MiB request (16 descriptors over the same 256 KiB each way) grows the
+ * scratch buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
+ * request's buffer is kept for the next one. */
+static int t_scratch_shrinks(struct fake_guest *g)
+{
+	const uint32_t piece = 256u << 10, pieces = 16, len = piece * pieces;
+	struct rq r = cbc_rq(g);
+	uint64_t src = fg_alloc(g, piece, 0x11), dst = fg_alloc(g, piece, 0xaa);
+	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 0);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	unsigned int i, n = 0;
+	struct laid L;
+
+	r.session = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CTR, k16, 16,
+				VIRTIO_CRYPTO_OP_ENCRYPT);
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, n, hdr, 72, N, (uint16_t)(n + 1)), n++;
+	fg_desc(g, n, iv, 16, N, (uint16_t)(n + 1)), n++;
+	for (i = 0; i < pieces; i++, n++)
+		fg_desc(g, n, src, piece, N, (uint16_t)(n + 1));
+	for (i = 0; i < pieces; i++, n++)
+		fg_desc(g, n, dst, piece, W | N, (uint16_t)(n + 1));
+	fg_desc(g, n, status, 1, W, 0);
+	memset(&L, 0, sizeof(L));
+	L.status = status;
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
+		return 1;
+	CHECK(g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
+	      "%u-byte request", g->sc.cap, len);
+	r = cbc_rq(g);
+	L = lay(g, &r);
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
+		return 1;
+	CHECK(g->sc.cap >= 64 && g->sc.cap <= REQ_SCRATCH_KEEP,
+	      "%zu bytes of scratch after a 64-byte request", g->sc.cap);
 	return 0;
 }
 
@@ -1055,16 +1093,15 @@ static void gated_work(struct work *w, struct req_scratch *scratch)
 static int device_over(struct fake_guest *g, struct device *d,
 		       struct workers *pool)
 {
-	if (device_init(d, g->engine, pool))
+	struct ring_config cfg = {
+		.num = g->num, .desc = FG_UADDR + FG_DESC,
+		.avail = FG_UADDR + FG_AVAIL, .used = FG_UADDR + FG_USED,
+	};
+
+	if (device_init(d, &g->st, pool))
 		return -1;
-	d->mem = g->mt;		/* map NULL: the device unmaps nothing */
-	d->num = g->num;
-	d->desc = FG_UADDR + FG_DESC;
-	d->avail = FG_UADDR + FG_AVAIL;
-	d->used = FG_UADDR + FG_USED;
-	d->have_addr = 1;
-	d->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	return d->kick_fd >= 0 && device_try_start(d) == 0 && d->started ? 0 : -1;
+	device_set_memory(d, &g->mt);	/* map NULL: the device unmaps nothing */
+	return device_start(d, &cfg);
 }
 
 /*
@@ -1096,7 +1133,7 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 	for (round = 0; round < 50; round++) {
 		for (k = 0; k < g->num; k++, posted++)
 			fg_post(g, 0);
-		device_process(&d);
+		device_kick(&d, 0);
 		if (workers_queued(pool) > queued_max)
 			queued_max = workers_queued(pool);
 	}
@@ -1151,7 +1188,7 @@ static void *post_forever(void *arg)
 	return NULL;
 }
 
-/* Under a guest that never stops posting, one device_process() call takes
+/* Under a guest that never stops posting, one device_kick() call takes
  * at most a ring's worth and says more is waiting. */
 static int t_endless_guest(struct fake_guest *g)
 {
@@ -1167,7 +1204,7 @@ static int t_endless_guest(struct fake_guest *g)
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
 
-		device_process(&d);
+		device_kick(&d, 0);
 		if ((uint16_t)(d.vr.last_avail - before) > most)
 			most = (uint16_t)(d.vr.last_avail - before);
 		calls++;
@@ -1217,15 +1254,17 @@ static const struct tcase tcases[] = {
 	{ "zero-length descriptors", t_zero_length_descs },
 	{ "session parameters and key lengths", t_session_params },
 	{ "session table full", t_session_table_full },
+	{ "scratch memory shrinks after a 4 MiB request", t_scratch_shrinks },
 	{ "re-posted heads while the workers are stuck", t_repost_bound },
 	{ "re-posted 8192-segment chains while the workers are stuck",
 	  t_repost_bound_segs },
 	{ "a guest that never stops posting", t_endless_guest },
 };
 
-static int run(const char *name, int (*fn)(struct fake_guest *), const void *arg,
-	       int (*fnv)(struct fake_guest *, const struct vec *, uint32_t),
-	       uint32_t split)
+static int unit_case(const char *name, int (*fn)(struct fake_guest *),
+		     const void *arg,
+		     int (*fnv)(struct fake_guest *, const struct vec *, uint32_t),
+		     uint32_t split)
 {
 	struct fake_guest g;
 	int ret;
@@ -1254,13 +1293,13 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		snprintf(name, sizeof(name), "SP 800-38A %s", vecs[i].name);
-		run(name, NULL, &vecs[i], t_vector, 0);
+		unit_case(name, NULL, &vecs[i], t_vector, 0);
 		snprintf(name, sizeof(name), "SP 800-38A %s, split in 7-byte pieces",
 			 vecs[i].name);
-		run(name, NULL, &vecs[i], t_vector, 7);
+		unit_case(name, NULL, &vecs[i], t_vector, 7);
 	}
 	for (i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++)
-		run(tcases[i].name, tcases[i].fn, NULL, NULL, 0);
+		unit_case(tcases[i].name, tcases[i].fn, NULL, NULL, 0);
 	printf("%d of %d cases passed\n", cases - failures, cases);
 	return failures ? 1 : 0;
 }

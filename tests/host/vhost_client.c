@@ -19,12 +19,15 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 #include <linux/virtio_crypto.h>
 #include <linux/virtio_ring.h>
 
@@ -1077,6 +1080,34 @@ static int c_disconnect_midway(void)
 	return alive_no_leak();
 }
 
+/* SET_VRING_ENABLE 0 holds the ring (a kick is not served), 1 resumes it
+ * where it stood. */
+static int c_vring_enable(void)
+{
+	uint8_t iv[16] = { 0 }, pt[16] = { 0 };
+	uint32_t st[2] = { 0, 0 };
+	uint64_t one = 1, f;
+	struct guest g;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "disable");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	CHECK(g.used->idx == 0, "served while disabled");
+	st[1] = 1;
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "enable");
+	CHECK(kick_and_wait(&g, 1) == 0, "not served after enable");
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	st[1] = 2;
+	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == -1 &&
+	      closed_by_peer(fd), "enable 2 accepted");
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 /* A call fd that cannot take a write (an eventfd at its maximum count, a
  * full pipe nobody reads) must not block vcryptod: the request is still
  * served and messages still answered. */
@@ -1119,6 +1150,86 @@ static int c_call_fd_full(void)
 	return alive_no_leak();
 }
 
+/* CPU time vcryptod has used so far, in clock ticks; -1 on error. */
+static long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	/* Fields 14 and 15 (utime, stime) follow "(comm) state" and 10 more. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
+}
+
+/* A kick fd that is no eventfd and hangs up for good (a pipe whose writer
+ * closed) must not make vcryptod spin; a new kick fd serves again. */
+static int c_dead_kick(void)
+{
+	uint8_t iv[16] = { 0 }, pt[16] = { 0 };
+	long hz = sysconf(_SC_CLK_TCK), before, used;
+	uint64_t v = 0, f;
+	struct pollfd pf;
+	struct guest g;
+	int fd = open_conn(), p[2];
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
+	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &p[0], 1) == 0, "SET_VRING_KICK");
+	close(p[0]);
+	close(p[1]);
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	before = cpu_ticks(vcd_pid);
+	/* One second in which nothing should happen: the call fd stays quiet. */
+	pf.fd = g.call;
+	pf.events = POLLIN;
+	CHECK(poll(&pf, 1, 1000) == 0, "a completion out of nowhere");
+	used = cpu_ticks(vcd_pid) - before;
+	CHECK(before >= 0 && used * 10 < hz * 3, "vcryptod used %ld of %ld ticks "
+	      "in one idle second", used, hz);
+	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &g.kick, 1) == 0, "new kick fd");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
+	CHECK(kick_and_wait(&g, 1) == 0, "not served after a new kick fd");
+	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
+/* The front-end shrinks guest memory's file under a running ring: the
+ * request touching the lost pages must not kill vcryptod (SIGBUS); the
+ * connection goes, the next one is served. */
+static int c_memfd_shrunk(void)
+{
+	uint8_t iv[16] = { 0 }, pt[64] = { 0 };
+	uint64_t one = 1;
+	struct guest g;
+	int fd = open_conn();
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 64);
+	/* The ring stays; the request's header and data go. */
+	CHECK(ftruncate(g.memfd, 0x10000) == 0, "ftruncate");
+	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	CHECK(closed_by_peer(fd), "the connection stayed open");
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
 static int c_signals(void)
 {
 	int status;
@@ -1135,21 +1246,106 @@ static int c_signals(void)
 	return 0;
 }
 
-static int c_fd_mode(void)
+/* A vcryptod of its own on a connected socket (--fd); its pid, or -1. */
+static pid_t spawn_fd_mode(int *fd)
 {
 	char *argv[] = { (char *)vcryptod, "--fd", "3", "--threads", "1", NULL };
-	uint64_t f;
-	int sv[2], status;
+	int sv[2];
 	pid_t pid;
 
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
 	pid = spawn(argv, sv[1]);
 	close(sv[1]);
+	*fd = sv[0];
+	return pid;
+}
+
+static int c_fd_mode(void)
+{
+	uint64_t f;
+	int fd, status;
+	pid_t pid = spawn_fd_mode(&fd);
+
+	CHECK(pid > 0, "spawn");
 	CHECK(wait_line("serving fd 3") == 0, "no readiness line");
-	CHECK(get_u64(sv[0], VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
-	close(sv[0]);
+	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
+	close(fd);
 	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	return 0;
+}
+
+/* Two fresh runs hand out different session ids: an id a guest kept from
+ * before a restart names nothing of the next run. */
+static int c_session_ids_per_run(void)
+{
+	uint8_t pl[VU_SESSION_SIZE_7], key[16] = { 0 };
+	int64_t ids[2][4];
+	int run, i, j, fd, status;
+	pid_t pid;
+
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	for (run = 0; run < 2; run++) {
+		pid = spawn_fd_mode(&fd);
+		CHECK(pid > 0 && wait_line("serving fd 3") == 0, "run %d: no start", run);
+		for (i = 0; i < 4; i++) {
+			ids[run][i] = create(fd, pl, sizeof(pl));
+			CHECK(ids[run][i] > 0 && ids[run][i] < (1ll << 62),
+			      "run %d: session id %lld", run, (long long)ids[run][i]);
+		}
+		close(fd);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "run %d: exit status %#x", run, status);
+	}
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++)
+			CHECK(ids[0][i] != ids[1][j], "id %lld in both runs",
+			      (long long)ids[0][i]);
+	return 0;
+}
+
+/* Wait until the peer has read everything we sent on fd; 0 or -1. */
+static int peer_has_read(int fd)
+{
+	struct timespec pause = { 0, 1000000 };
+	int queued = 1, ms;
+
+	for (ms = 0; ms < HANG_MS; ms++) {
+		if (ioctl(fd, SIOCOUTQ, &queued) || queued == 0)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return queued == 0 ? 0 : -1;
+}
+
+/* A header whose payload never comes, then SIGTERM: vcryptod exits (0)
+ * within seconds instead of waiting for the payload forever. */
+static int c_stalled_message_sigterm(void)
+{
+	uint32_t h[3] = { VU_SET_FEATURES, VU_VERSION, 8 };
+	struct pollfd pf = { .events = POLLIN };
+	int fd, status;
+	pid_t pid = spawn_fd_mode(&fd);
+
+	CHECK(pid > 0 && wait_line("serving fd 3") == 0, "no start");
+	CHECK(write(fd, h, sizeof(h)) == sizeof(h), "send");
+	CHECK(peer_has_read(fd) == 0, "vcryptod did not read the header");
+	pf.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	CHECK(pf.fd >= 0, "pidfd_open: %s", strerror(errno));
+	CHECK(kill(pid, SIGTERM) == 0, "kill");
+	if (poll(&pf, 1, 10000) != 1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(pf.fd);
+		close(fd);
+		CHECK(0, "still running 10 s after SIGTERM");
+	}
+	close(pf.fd);
+	close(fd);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "exit status %#x", status);
 	return 0;
 }
 
@@ -1236,7 +1432,7 @@ static int bench(int argc, char **argv)
 	return enc >= 0 ? 0 : 1;
 }
 
-static void run(const char *name, int (*fn)(void))
+static void vhost_case(const char *name, int (*fn)(void))
 {
 	current = name;
 	cases++;
@@ -1276,26 +1472,34 @@ int main(int argc, char **argv)
 		printf("FAIL cannot talk to vcryptod\n");
 		return 1;
 	}
-	run("features and REPLY_ACK", c_features);
-	run("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
-	run("malformed messages close the connection, fds closed", c_malformed);
-	run("bad sessions and unknown closes in a loop: rate-limited log",
+	vhost_case("features and REPLY_ACK", c_features);
+	vhost_case("sessions: 632 and 1072 bytes, key lengths, close", c_sessions);
+	vhost_case("malformed messages close the connection, fds closed", c_malformed);
+	vhost_case("bad sessions and unknown closes in a loop: rate-limited log",
 	    c_log_flood);
-	run("failures reported by REPLY_ACK (memory tables, ring, unknown)",
+	vhost_case("failures reported by REPLY_ACK (memory tables, ring, unknown)",
 	    c_acked_failures);
-	run("truncated messages", c_truncated);
-	run("data path: SP 800-38A through shared memory, batch, vring base",
+	vhost_case("truncated messages", c_truncated);
+	vhost_case("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
-	run("new memory table with requests in flight", c_mem_table_in_flight);
-	run("ring fds before the memory table", c_kick_first);
-	run("ring set up again without GET_VRING_BASE (after a queue reset)",
+	vhost_case("new memory table with requests in flight", c_mem_table_in_flight);
+	vhost_case("ring fds before the memory table", c_kick_first);
+	vhost_case("ring set up again without GET_VRING_BASE (after a queue reset)",
 	    c_restart_without_stop);
-	run("front-end disconnects with requests pending", c_disconnect_midway);
-	run("a call fd that would block", c_call_fd_full);
-	run("ring stopped and started in a loop: rate-limited log",
+	vhost_case("front-end disconnects with requests pending", c_disconnect_midway);
+	vhost_case("a call fd that would block", c_call_fd_full);
+	vhost_case("SET_VRING_ENABLE 0 holds the ring, 1 resumes it",
+		   c_vring_enable);
+	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
-	run("SIGUSR1 counters, SIGTERM exits 0", c_signals);
-	run("--fd with a connected socket", c_fd_mode);
+	vhost_case("a kick fd that hangs up for good: no spinning", c_dead_kick);
+	vhost_case("guest memory's memfd shrunk under a running ring",
+		   c_memfd_shrunk);
+	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
+	vhost_case("--fd with a connected socket", c_fd_mode);
+	vhost_case("session ids differ between two runs", c_session_ids_per_run);
+	vhost_case("SIGTERM while a message's payload is missing",
+		   c_stalled_message_sigterm);
 	if (vcd_pid > 0) {
 		kill(vcd_pid, SIGTERM);
 		waitpid(vcd_pid, NULL, 0);
