@@ -10,6 +10,10 @@
  *                      the same through the chat: two clients of the server
  *                      on PORT; a line written to one is timed until it
  *                      comes out of the other (client, server, client)
+ *   both BIN KEY PORT TPORT N SIZE
+ *                      chat and tcp TPORT taking turns, one round each, so
+ *                      that both see the same load on a shared machine;
+ *                      prints the chat's line, then TPORT's
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -82,25 +86,40 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void measure(int wfd, int rfd, int n, size_t size)
+/* Round trips over k paths (write to wfd[j], read from rfd[j]) in turn,
+ * n each after 20 of warm-up; one "median p99" line per path. */
+static void measure_paths(const int *wfd, const int *rfd, int k, int n,
+			  size_t size)
 {
 	char *line = malloc(size + 1), *buf = malloc(size + 256);
-	double *t = calloc((size_t)n, sizeof(double)), t0;
-	int i;
+	double *t = calloc((size_t)(n * k), sizeof(double)), t0;
+	int i, j;
 
 	if (!line || !buf || !t)
 		die("malloc");
 	memset(line, 'x', size);
 	line[size] = '\n';
-	for (i = -20; i < n; i++) {	/* 20 rounds of warm-up */
-		t0 = now_us();
-		write_all(wfd, line, size + 1);
-		read_line(rfd, buf, size + 256);
-		if (i >= 0)
-			t[i] = now_us() - t0;
+	for (i = -20; i < n; i++) {
+		for (j = 0; j < k; j++) {
+			t0 = now_us();
+			write_all(wfd[j], line, size + 1);
+			read_line(rfd[j], buf, size + 256);
+			if (i >= 0)
+				t[j * n + i] = now_us() - t0;
+		}
 	}
-	qsort(t, (size_t)n, sizeof(double), cmp);
-	printf("%.1f %.1f\n", t[n / 2], t[n * 99 / 100]);
+	for (j = 0; j < k; j++) {
+		qsort(t + j * n, (size_t)n, sizeof(double), cmp);
+		printf("%.1f %.1f\n", t[j * n + n / 2], t[j * n + n * 99 / 100]);
+	}
+	free(line);
+	free(buf);
+	free(t);
+}
+
+static void measure(int wfd, int rfd, int n, size_t size)
+{
+	measure_paths(&wfd, &rfd, 1, n, size);
 }
 
 static int tcp_connect(int port)
@@ -213,20 +232,27 @@ int main(int argc, char **argv)
 		measure(fd, fd, atoi(argv[3]), (size_t)atol(argv[4]));
 		return 0;
 	}
-	if (argc == 7 && strcmp(argv[1], "chat") == 0) {
-		char *cargv[] = { argv[2], "client", "-k", argv[3], "127.0.0.1",
-				  argv[4], NULL };
-		int a[2], b[2], st;
-		pid_t pa = client(cargv, a), pb = client(cargv, b);
+	if ((argc == 7 && strcmp(argv[1], "chat") == 0) ||
+	    (argc == 8 && strcmp(argv[1], "both") == 0)) {
+		int both = argv[1][0] == 'b', a[2], b[2], st;
+		char *aargv[] = { argv[2], "client", "-k", argv[3], "-n",
+				  "rtt-a", "127.0.0.1", argv[4], NULL };
+		char *bargv[] = { argv[2], "client", "-k", argv[3], "-n",
+				  "rtt-b", "127.0.0.1", argv[4], NULL };
+		pid_t pa = client(aargv, a), pb = client(bargv, b);
+		int wfd[2] = { a[0], -1 }, rfd[2] = { b[1], -1 };
 
 		sync_clients(a[0], b[1]);
-		measure(a[0], b[1], atoi(argv[5]), (size_t)atol(argv[6]));
+		if (both)
+			wfd[1] = rfd[1] = tcp_connect(atoi(argv[5]));
+		measure_paths(wfd, rfd, both ? 2 : 1, atoi(argv[5 + both]),
+			      (size_t)atol(argv[6 + both]));
 		close(a[0]);
 		close(b[0]);
 		waitpid(pa, &st, 0);
 		waitpid(pb, &st, 0);
 		return 0;
 	}
-	fprintf(stderr, "usage: chat-rtt echo | tcp PORT N SIZE | chat BIN KEY PORT N SIZE\n");
+	fprintf(stderr, "usage: chat-rtt echo | tcp PORT N SIZE | chat BIN KEY PORT N SIZE | both BIN KEY PORT TPORT N SIZE\n");
 	return 2;
 }

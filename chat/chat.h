@@ -12,6 +12,7 @@ struct chat_opts {
 	const char *port;		/* server: "0" for an ephemeral one */
 	const char *host;		/* client */
 	struct addrinfo *peer;		/* client: resolved host and port */
+	const char *name;		/* client: a valid name (text.h) */
 	uint8_t key[PROTO_KEY_LEN];
 	struct vc_engine *engine;
 	int verbose;

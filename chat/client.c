@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -13,6 +14,8 @@
 #include "net.h"
 #include "notice.h"
 #include "session.h"
+#include "tty.h"
+#include "text.h"
 
 /* Stop reading stdin while this much is queued: backpressure from the
  * network to the input instead of unbounded buffering. */
@@ -20,21 +23,98 @@
 #define CLIENT_OUT_MAX		(CLIENT_HIGH_WATER + 2 * PROTO_MAX_FRAME)
 #define CONNECT_TIMEOUT_MS	10000
 #define HANDSHAKE_TIMEOUT_MS	10000
+/* Names kept for other participants: far more than one select() server
+ * can serve (FD_SETSIZE), so only a misbehaving server reaches it. */
+#define PEERS_MAX		(4 * FD_SETSIZE)
+
+/* The name of another participant, as the server announced it. */
+struct peer {
+	uint32_t id;
+	char name[PROTO_NAME_MAX + 1];	/* through text_clean() */
+};
 
 struct client {
 	const struct chat_opts *o;
 	struct session s;
 	struct linein in;
 	int shut_wr;		/* our goodbye is out and SHUT_WR done */
+	int named;		/* our NAME is queued */
+	int tty;		/* typing on a terminal (chat/tty.c) */
+	struct peer *peers;
+	size_t npeers, peers_cap, last;	/* last: the latest lookup */
+	char refused[256];	/* the server's reason, if it refused us */
 };
+
+static struct peer *peer_find(struct client *cl, uint32_t id)
+{
+	size_t i;
+
+	if (cl->last < cl->npeers && cl->peers[cl->last].id == id)
+		return &cl->peers[cl->last];
+	for (i = 0; i < cl->npeers; i++)
+		if (cl->peers[i].id == id) {
+			cl->last = i;
+			return &cl->peers[i];
+		}
+	return NULL;
+}
+
+/* An announced name, or an empty one: that participant left. */
+static void peer_name(struct client *cl, const struct proto_msg *m)
+{
+	struct peer *p = peer_find(cl, m->sender), *grown;
+	size_t len;
+
+	if (m->len == 0) {
+		if (p)
+			*p = cl->peers[--cl->npeers];
+		return;
+	}
+	if (!p) {
+		if (cl->npeers == PEERS_MAX)
+			return;	/* a server gone wrong: shown by number */
+		if (cl->npeers == cl->peers_cap) {
+			size_t cap = cl->peers_cap ? cl->peers_cap * 2 : 16;
+
+			grown = realloc(cl->peers, cap * sizeof(*grown));
+			if (!grown)
+				return;	/* shown by number instead */
+			cl->peers = grown;
+			cl->peers_cap = cap;
+		}
+		p = &cl->peers[cl->npeers++];
+		p->id = m->sender;
+	}
+	len = text_clean((uint8_t *)p->name, m->payload, m->len);
+	p->name[len] = 0;
+}
 
 static void on_msg(void *ctx, const struct proto_msg *m)
 {
-	char prefix[32];
+	struct client *cl = ctx;
+	char prefix[PROTO_NAME_MAX + 16];
+	const struct peer *p;
+	size_t len;
 
-	(void)ctx;
+	switch (m->type) {
+	case PROTO_NAME:
+		peer_name(cl, m);
+		return;
+	case PROTO_REFUSED:
+		len = m->len < sizeof(cl->refused) - 1 ? m->len
+						       : sizeof(cl->refused) - 1;
+		len = text_clean((uint8_t *)cl->refused, m->payload, len);
+		cl->refused[len] = 0;
+		if (!len)
+			snprintf(cl->refused, sizeof(cl->refused), "no reason given");
+		return;
+	default:
+		break;
+	}
 	if (m->sender == PROTO_SENDER_SERVER)
 		snprintf(prefix, sizeof(prefix), "[server] ");
+	else if ((p = peer_find(cl, m->sender)) != NULL)
+		snprintf(prefix, sizeof(prefix), "[%s] ", p->name);
 	else
 		snprintf(prefix, sizeof(prefix), "[#%u] ", m->sender);
 	msgout_lines(prefix, m->payload, m->len);
@@ -59,6 +139,14 @@ static int pump(struct client *cl)
 
 	if (s->state != SESSION_OPEN || s->sent_goodbye || s->peer_goodbye)
 		return 0;
+	if (!cl->named) {
+		if (session_send(s, PROTO_NAME, 0, cl->o->name,
+				 strlen(cl->o->name)) != 0) {
+			notice("cannot send: %s", strerror(errno));
+			return -1;
+		}
+		cl->named = 1;
+	}
 	for (;;) {
 		if (conn_out_pending(&s->conn) >= CLIENT_HIGH_WATER)
 			return 1;
@@ -91,7 +179,7 @@ static int net_input(struct client *cl)
 			notice("connection lost: %s", strerror(errno));
 			return 1;
 		}
-		rc = session_input(s, cl->o->engine, cl->o->key, on_msg, NULL);
+		rc = session_input(s, cl->o->engine, cl->o->key, on_msg, cl);
 		if (rc < 0) {
 			notice("%s: %s, closing",
 			       s->state == SESSION_OPEN ? "bad data from the server"
@@ -102,6 +190,11 @@ static int net_input(struct client *cl)
 		if (rc == 1)
 			notice("connected to %s, session established",
 			       cl->o->host);
+		if (cl->refused[0]) {
+			msgout_flush();
+			notice("the server refused us: %s", cl->refused);
+			return 1;
+		}
 		if (s->conn.eof) {
 			msgout_flush();
 			why = session_eof_reason(s);
@@ -115,7 +208,7 @@ static int net_input(struct client *cl)
 			}
 			return 0;
 		}
-	} while (n > 0);
+	} while (n > 0 && !s->conn.drained);
 	return -1;
 }
 
@@ -173,7 +266,9 @@ static int run(struct client *cl)
 			if (rc >= 0)
 				return rc;
 		}
-		if (FD_ISSET(0, &rd) && linein_read(&cl->in) < 0) {
+		if (FD_ISSET(0, &rd) && cl->tty)
+			tty_read();
+		else if (FD_ISSET(0, &rd) && linein_read(&cl->in) < 0) {
 			notice("reading standard input: %s", strerror(errno));
 			return 1;
 		}
@@ -209,12 +304,15 @@ int client_run(const struct chat_opts *o)
 	}
 	if (o->verbose)
 		notice("connected to %s, handshaking", o->host);
+	cl.tty = tty_start(&cl.in);
 	rc = run(&cl);
 	msgout_flush();
+	tty_stop();
 	/* What is queued may tell the server why we leave (our key
 	 * confirmation after a failed handshake). */
 	conn_flush(&cl.s.conn);
 	session_close(&cl.s, 0);
 	linein_free(&cl.in);
+	free(cl.peers);
 	return rc;
 }

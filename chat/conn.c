@@ -81,6 +81,7 @@ ssize_t conn_read(struct conn *c)
 	do
 		n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
 	while (n < 0 && errno == EINTR);
+	c->drained = n < 0 || (size_t)n < c->in_cap - c->in_len;
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	if (n == 0)

@@ -12,6 +12,7 @@
 struct conn {
 	int fd;
 	int eof;		/* the peer closed its side: no more input */
+	int drained;		/* the last read was short: nothing more now */
 	uint8_t *in;		/* unconsumed input is in[in_head, in_len) */
 	size_t in_head, in_len, in_cap;
 	uint8_t *out;		/* queued output is out[out_head, out_len) */
@@ -29,7 +30,9 @@ void conn_close(struct conn *c, int abort);
 /*
  * One read() into the input buffer. Returns the number of bytes read, 0 when
  * nothing is available now or the peer closed (then c->eof is set), -1 on a
- * socket error (errno set).
+ * socket error (errno set). c->drained says whether the read took less than
+ * it asked for: the socket is empty, and reading again now would only
+ * return EAGAIN (one system call per message saved).
  */
 ssize_t conn_read(struct conn *c);
 

@@ -62,6 +62,7 @@ int keyfile_load(const char *path, uint8_t key[PROTO_KEY_LEN], char *err,
 		 size_t errlen)
 {
 	uint8_t buf[PROTO_KEY_LEN + 1];
+	struct stat st;
 	size_t got = 0;
 	ssize_t n;
 	int fd;
@@ -70,6 +71,28 @@ int keyfile_load(const char *path, uint8_t key[PROTO_KEY_LEN], char *err,
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open key file %s: %s", path,
 			 strerror(errno));
+		return -1;
+	}
+	/* As ssh does with private keys: anyone else who can read it, or
+	 * its owner, could impersonate every participant. */
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot stat key file %s: %s", path,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && st.st_uid != geteuid()) {
+		snprintf(err, errlen,
+			 "key file %s is owned by uid %u, not by you (uid %u): refusing it",
+			 path, (unsigned)st.st_uid, (unsigned)geteuid());
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+		snprintf(err, errlen,
+			 "key file %s has mode %04o: group and others must have no access (chmod 600 %s)",
+			 path, (unsigned)(st.st_mode & 07777), path);
+		close(fd);
 		return -1;
 	}
 	while (got < sizeof(buf)) {

@@ -11,8 +11,9 @@
  * 0, or -1 after a notice. */
 int keyfile_generate(const char *path);
 
-/* Read a key file that must hold exactly PROTO_KEY_LEN bytes. 0, or -1 with
- * a message in err[errlen]. */
+/* Read a key file that must hold exactly PROTO_KEY_LEN bytes and, when it
+ * is a regular file, be owned by the effective user with no access for group
+ * or others. 0, or -1 with a message in err[errlen]. */
 int keyfile_load(const char *path, uint8_t key[PROTO_KEY_LEN], char *err,
 		 size_t errlen);
 

@@ -87,6 +87,29 @@ long linein_read(struct linein *l)
 	return n;
 }
 
+int linein_push(struct linein *l, const void *p, size_t n)
+{
+	size_t room;
+	int rc = 0;
+
+	if (l->head > 0) {
+		memmove(l->buf, l->buf + l->head, l->len - l->head);
+		l->len -= l->head;
+		l->head = 0;
+	}
+	if (l->len >= l->cap)
+		return -1;
+	room = l->cap - l->len - 1;
+	if (n > room) {
+		n = room;
+		rc = -1;
+	}
+	memcpy(l->buf + l->len, p, n);
+	l->len += n;
+	l->buf[l->len++] = '\n';
+	return rc;
+}
+
 int linein_next(struct linein *l, size_t max, const uint8_t **msg,
 		size_t *len)
 {

@@ -45,6 +45,10 @@ int linein_has_room(const struct linein *l);
 /* One read(): bytes read, 0 at end of file (l->eof set), -1 on error. */
 long linein_read(struct linein *l);
 
+/* Append n bytes and a '\n' (a line typed on the terminal): 0, or -1 when
+ * they did not all fit (the line is then cut). */
+int linein_push(struct linein *l, const void *p, size_t n);
+
 /* The next batch of lines (see lines_batch) of at most max bytes: 1 with *msg and
  * *len set (valid until the next linein_read), or 0 for none yet. */
 int linein_next(struct linein *l, size_t max, const uint8_t **msg,

@@ -1,22 +1,25 @@
 /* vcrypto-chat: command line. */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chat.h"
 #include "keyfile.h"
 #include "net.h"
 #include "notice.h"
+#include "text.h"
 
-#define VERSION "1.0"
+#define VERSION "2.0"
 
 static const char usage_text[] =
 	"usage: vcrypto-chat keygen FILE\n"
 	"       vcrypto-chat server [-b ADDR] [-p PORT] -k KEYFILE [--crypto SPEC] [-v]\n"
-	"       vcrypto-chat client -k KEYFILE [--crypto SPEC] [-v] HOST PORT\n"
+	"       vcrypto-chat client -k KEYFILE [-n NAME] [--crypto SPEC] [-v] HOST PORT\n"
 	"\n"
 	"An encrypted chat over TCP (protocol: docs/PROTOCOL.md).\n"
 	"  keygen FILE       write a new 32-byte random key to FILE (mode 0600;\n"
@@ -27,14 +30,18 @@ static const char usage_text[] =
 	"\n"
 	"  -b, --bind ADDR   server address to listen on (default: all)\n"
 	"  -p, --port PORT   server port, 0 for an ephemeral one (default: 7777)\n"
-	"  -k, --key FILE    the shared key file (both ends use the same)\n"
+	"  -k, --key FILE    the shared key file (both ends use the same; it must\n"
+	"                    be yours and unreadable by group and others)\n"
+	"  -n, --name NAME   client: the name others see (default: your login\n"
+	"                    name); 1 to 32 printable characters, no spaces, not\n"
+	"                    'server'; the server refuses a name already in use\n"
 	"      --crypto SPEC crypto engine: " VC_ENGINE_SPECS " (default: auto)\n"
 	"  -v, --verbose     more notices\n"
 	"  -h, --help        this help;  -V, --version  the version\n"
 	"\n"
 	"Chat messages go to standard output, one per line, prefixed with their\n"
-	"sender ([#N] or [server]); notices go to standard error. Exit status:\n"
-	"0 ok, 1 failure, 2 usage error.\n";
+	"sender ([NAME] or [server]), with control characters removed; notices\n"
+	"go to standard error. Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
 enum { OPT_CRYPTO = 256 };
 
@@ -42,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "bind", required_argument, NULL, 'b' },
 	{ "port", required_argument, NULL, 'p' },
 	{ "key", required_argument, NULL, 'k' },
+	{ "name", required_argument, NULL, 'n' },
 	{ "crypto", required_argument, NULL, OPT_CRYPTO },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -77,6 +85,21 @@ static int check_port(const char *s, int allow_zero)
 	if (errno || *end || v > 65535 || (v == 0 && !allow_zero))
 		return -1;
 	return 0;
+}
+
+/* The login name: the password database's entry for our user, else
+ * $LOGNAME or $USER. NULL when none is known. */
+static const char *login_name(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *env;
+
+	if (pw && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	env = getenv("LOGNAME");
+	if (!env || !*env)
+		env = getenv("USER");
+	return env && *env ? env : NULL;
 }
 
 static int keygen(int argc, char **argv)
@@ -118,7 +141,7 @@ int main(int argc, char **argv)
 		return usage_error("unknown command '%s'", cmd);
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "b:p:k:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:p:k:n:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (!server)
@@ -132,6 +155,11 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keypath = optarg;
+			break;
+		case 'n':
+			if (server)
+				return usage_error("%s", "-n is a client option (the server's lines are [server])");
+			o.name = optarg;
 			break;
 		case OPT_CRYPTO:
 			spec = optarg;
@@ -160,6 +188,18 @@ int main(int argc, char **argv)
 	if (check_port(o.port, server) != 0)
 		return usage_error("bad port '%s' (%s-65535)", o.port,
 				   server ? "0" : "1");
+	if (!server && !o.name) {
+		o.name = login_name();
+		if (!o.name)
+			return usage_error("%s", "cannot tell your login name: give one with --name NAME");
+		if (!text_name_valid((const uint8_t *)o.name, strlen(o.name)))
+			return usage_error("your login name '%s' is not a valid chat name: give one with --name NAME",
+					   o.name);
+	}
+	if (!server &&
+	    !text_name_valid((const uint8_t *)o.name, strlen(o.name)))
+		return usage_error("bad name '%s' (1 to 32 printable characters, no spaces, not 'server')",
+				   o.name);
 	if (!keypath)
 		return usage_error("%s", "missing -k KEYFILE");
 	if (keyfile_load(keypath, o.key, err, sizeof(err)) != 0)

@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include "notice.h"
+#include "proto.h"
+#include "text.h"
 
 static uint8_t buf[256 * 1024];
+_Static_assert(sizeof(buf) > PROTO_MAX_PAYLOAD + 64, "a line fits the buffer");
 static size_t used;
 static int broken;
 
@@ -37,32 +40,48 @@ static void write_all(struct iovec *iov, int n)
 	}
 }
 
+static void (*around_before)(void), (*around_after)(void);
+
+void msgout_around(void (*before)(void), void (*after)(void))
+{
+	around_before = before;
+	around_after = after;
+}
+
+void msgout_before(void)
+{
+	if (around_before)
+		around_before();
+}
+
+void msgout_after(void)
+{
+	if (around_after)
+		around_after();
+}
+
 void msgout_flush(void)
 {
 	struct iovec iov = { buf, used };
 
-	if (used > 0)
-		write_all(&iov, 1);
+	if (used == 0)
+		return;
+	msgout_before();
+	write_all(&iov, 1);
 	used = 0;
+	msgout_after();
 }
 
+/* A line is at most PROTO_MAX_PAYLOAD bytes and a prefix is short, so a
+ * line always fits the buffer once it is flushed. */
 static void line(const char *prefix, size_t plen, const uint8_t *p, size_t n)
 {
-	struct iovec iov[3] = {
-		{ (void *)prefix, plen }, { (void *)p, n }, { "\n", 1 },
-	};
-	size_t need = plen + n + 1;
-
-	if (need > sizeof(buf) - used)
+	if (plen + n + 1 > sizeof(buf) - used)
 		msgout_flush();
-	if (need > sizeof(buf)) {
-		write_all(iov, 3);
-		return;
-	}
 	memcpy(buf + used, prefix, plen);
-	memcpy(buf + used + plen, p, n);
-	buf[used + plen + n] = '\n';
-	used += need;
+	used += plen;
+	used += text_clean(buf + used, p, n);
+	buf[used++] = '\n';
 }
 
 void msgout_lines(const char *prefix, const uint8_t *batch, size_t len)

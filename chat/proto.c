@@ -1,13 +1,15 @@
 #include "proto.h"
 
+#include <errno.h>
 #include <string.h>
 
-/* "VCCHAT" + major version 1 + reserved 0: a peer of another version fails
- * the magic check instead of misreading our frames. */
+/* "VCCHAT" + version + reserved 0: a peer of another version is told so
+ * instead of misreading our frames (version 1 peers compare all 8 bytes). */
 static const uint8_t hello_magic[PROTO_MAGIC_LEN] = {
-	'V', 'C', 'C', 'H', 'A', 'T', 1, 0
+	'V', 'C', 'C', 'H', 'A', 'T', PROTO_VERSION, 0
 };
-static const char prk_label[] = "vcrypto-chat v1 prk";
+#define VERSION_AT 6
+static const char prk_label[] = "vcrypto-chat v2 prk";
 
 /* IVs come from the kernel CSPRNG in batches: one getrandom() per 256 frames
  * instead of one per frame. The program is single-threaded. */
@@ -45,7 +47,11 @@ const char *proto_strerror(enum proto_err err)
 	case PROTO_OK:
 		return "no error";
 	case PROTO_E_MAGIC:
-		return "not a vcrypto-chat v1 peer (bad hello)";
+		return "not a vcrypto-chat peer (bad hello)";
+	case PROTO_E_VERSION:
+		return "protocol version mismatch (the peer speaks another version of the vcrypto-chat protocol; this one speaks version 2)";
+	case PROTO_E_POINT:
+		return "bad ephemeral key (a point of small order)";
 	case PROTO_E_LENGTH:
 		return "bad frame length";
 	case PROTO_E_TAG:
@@ -64,18 +70,22 @@ const char *proto_strerror(enum proto_err err)
 	return "unknown error";
 }
 
-void proto_hello_make(uint8_t *out, const uint8_t nonce[PROTO_NONCE_LEN])
+void proto_hello_make(uint8_t *out, const uint8_t pub[PROTO_PUB_LEN])
 {
 	memcpy(out, hello_magic, PROTO_MAGIC_LEN);
-	memcpy(out + PROTO_MAGIC_LEN, nonce, PROTO_NONCE_LEN);
+	memcpy(out + PROTO_MAGIC_LEN, pub, PROTO_PUB_LEN);
 }
 
-enum proto_err proto_hello_parse(const uint8_t *in,
-				 uint8_t nonce[PROTO_NONCE_LEN])
+enum proto_err proto_hello_parse(const uint8_t *in, uint8_t pub[PROTO_PUB_LEN],
+				 unsigned *version)
 {
-	if (memcmp(in, hello_magic, PROTO_MAGIC_LEN) != 0)
+	*version = in[VERSION_AT];
+	if (memcmp(in, hello_magic, VERSION_AT) != 0 ||
+	    in[VERSION_AT + 1] != 0 || in[VERSION_AT] == 0)
 		return PROTO_E_MAGIC;
-	memcpy(nonce, in + PROTO_MAGIC_LEN, PROTO_NONCE_LEN);
+	if (in[VERSION_AT] != PROTO_VERSION)
+		return PROTO_E_VERSION;
+	memcpy(pub, in + PROTO_MAGIC_LEN, PROTO_PUB_LEN);
 	return PROTO_OK;
 }
 
@@ -119,31 +129,16 @@ static void dir_free(struct proto_dir *d)
 	d->mac = NULL;
 }
 
-int proto_keys_derive(struct proto_keys *k, struct vc_engine *e,
-		      enum proto_role role, const uint8_t key[PROTO_KEY_LEN],
-		      const uint8_t client_nonce[PROTO_NONCE_LEN],
-		      const uint8_t server_nonce[PROTO_NONCE_LEN])
+int proto_keys_expand(struct proto_keys *k, struct vc_engine *e,
+		      enum proto_role role, const uint8_t prk_bytes[PROTO_PRK_LEN])
 {
-	struct vc_buf in[3] = {
-		{ prk_label, sizeof(prk_label) - 1 },
-		{ client_nonce, PROTO_NONCE_LEN },
-		{ server_nonce, PROTO_NONCE_LEN },
-	};
 	struct proto_dir c2s = { 0 }, s2c = { 0 };
-	struct vc_mac *kmac = NULL, *prk = NULL;
-	uint8_t prk_bytes[32], cconf[32], sconf[32];
+	struct vc_mac *prk = NULL;
+	uint8_t cconf[32], sconf[32];
 	int rc;
 
 	memset(k, 0, sizeof(*k));
-	rc = vc_mac_new(e, &kmac, VC_HMAC_SHA256, key, PROTO_KEY_LEN);
-	if (rc != 0)
-		return rc;
-	rc = vc_mac_compute(kmac, in, 3, prk_bytes);
-	vc_mac_free(kmac);
-	if (rc == 0)
-		rc = vc_mac_new(e, &prk, VC_HMAC_SHA256, prk_bytes,
-				sizeof(prk_bytes));
-	vc_wipe(prk_bytes, sizeof(prk_bytes));
+	rc = vc_mac_new(e, &prk, VC_HMAC_SHA256, prk_bytes, PROTO_PRK_LEN);
 	if (rc != 0)
 		return rc;
 	rc = hmac_label(prk, "client confirm", cconf);
@@ -173,6 +168,44 @@ int proto_keys_derive(struct proto_keys *k, struct vc_engine *e,
 	vc_wipe(cconf, sizeof(cconf));
 	vc_wipe(sconf, sizeof(sconf));
 	return rc;
+}
+
+enum proto_err proto_keys_derive(struct proto_keys *k, struct vc_engine *e,
+				 const uint8_t key[PROTO_KEY_LEN],
+				 struct proto_handshake *h,
+				 uint8_t prk_out[PROTO_PRK_LEN])
+{
+	uint8_t dh[VC_X25519_LEN], prk[PROTO_PRK_LEN];
+	struct vc_buf in[4] = {
+		{ prk_label, sizeof(prk_label) - 1 },
+		{ h->client_pub, PROTO_PUB_LEN },
+		{ h->server_pub, PROTO_PUB_LEN },
+		{ dh, sizeof(dh) },
+	};
+	struct vc_mac *kmac = NULL;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	rc = vc_x25519(h->my_priv, h->role == PROTO_CLIENT ? h->server_pub
+							   : h->client_pub,
+		       dh);
+	vc_wipe(h->my_priv, sizeof(h->my_priv));
+	if (rc != 0) {
+		vc_wipe(dh, sizeof(dh));
+		return rc == -EINVAL ? PROTO_E_POINT : PROTO_E_CRYPTO;
+	}
+	rc = vc_mac_new(e, &kmac, VC_HMAC_SHA256, key, PROTO_KEY_LEN);
+	if (rc == 0) {
+		rc = vc_mac_compute(kmac, in, 4, prk);
+		vc_mac_free(kmac);
+	}
+	vc_wipe(dh, sizeof(dh));
+	if (rc == 0)
+		rc = proto_keys_expand(k, e, h->role, prk);
+	if (rc == 0 && prk_out)
+		memcpy(prk_out, prk, PROTO_PRK_LEN);
+	vc_wipe(prk, sizeof(prk));
+	return rc == 0 ? PROTO_OK : PROTO_E_CRYPTO;
 }
 
 void proto_keys_free(struct proto_keys *k)
@@ -296,8 +329,21 @@ enum proto_err proto_frame_open(struct proto_dir *d, uint8_t *frame,
 	m->sender = get_u32(ct + 1);
 	m->payload = ct + PROTO_PT_HDR;
 	m->len = ptlen - PROTO_PT_HDR;
-	if (m->type == PROTO_GOODBYE ? m->len != 0 : m->type != PROTO_MSG)
+	switch (m->type) {
+	case PROTO_MSG:
+	case PROTO_REFUSED:
+		break;
+	case PROTO_GOODBYE:
+		if (m->len != 0)
+			return PROTO_E_TYPE;
+		break;
+	case PROTO_NAME:
+		if (m->len > PROTO_NAME_MAX)
+			return PROTO_E_TYPE;
+		break;
+	default:
 		return PROTO_E_TYPE;
+	}
 	d->seq++;
 	return PROTO_OK;
 }

@@ -12,9 +12,11 @@
 #include <vcrypto/vcrypto.h>
 
 #define PROTO_KEY_LEN		32
-#define PROTO_NONCE_LEN		32
+#define PROTO_VERSION		2
+#define PROTO_PUB_LEN		VC_X25519_LEN	/* an ephemeral public key */
+#define PROTO_PRK_LEN		32
 #define PROTO_MAGIC_LEN		8
-#define PROTO_HELLO_LEN		(PROTO_MAGIC_LEN + PROTO_NONCE_LEN)
+#define PROTO_HELLO_LEN		(PROTO_MAGIC_LEN + PROTO_PUB_LEN)
 #define PROTO_CONFIRM_LEN	32
 #define PROTO_TAG_LEN		32
 #define PROTO_LEN_LEN		4	/* the u32 length prefix */
@@ -34,6 +36,9 @@
 /* Largest whole frame, length field included. */
 #define PROTO_MAX_FRAME		(PROTO_LEN_LEN + PROTO_MAX_BODY)
 
+/* Longest participant name (NAME payload). */
+#define PROTO_NAME_MAX		32
+
 /* Sender id of lines typed at the server. */
 #define PROTO_SENDER_SERVER	0
 
@@ -45,12 +50,16 @@ enum proto_role {
 enum proto_type {
 	PROTO_MSG = 1,		/* a chat line */
 	PROTO_GOODBYE = 2,	/* clean end of this direction; no payload */
+	PROTO_NAME = 3,		/* a participant's name (empty: it left) */
+	PROTO_REFUSED = 4,	/* server: why it turns this client away */
 };
 
 /* Why a frame or handshake message was refused. */
 enum proto_err {
 	PROTO_OK = 0,
-	PROTO_E_MAGIC,		/* not a vcrypto-chat hello (or wrong version) */
+	PROTO_E_MAGIC,		/* not a vcrypto-chat hello */
+	PROTO_E_VERSION,	/* a vcrypto-chat hello of another version */
+	PROTO_E_POINT,		/* the peer's ephemeral key is of small order */
 	PROTO_E_LENGTH,		/* length field out of range or not block-aligned */
 	PROTO_E_TAG,		/* HMAC mismatch: modified or forged */
 	PROTO_E_SEQ,		/* sequence number not the expected one */
@@ -65,6 +74,15 @@ struct proto_dir {
 	struct vc_cipher *cipher;
 	struct vc_mac *mac;
 	uint64_t seq;
+};
+
+/* One end's view of the hellos: its ephemeral private key (wiped by
+ * proto_keys_derive()) and both public keys. */
+struct proto_handshake {
+	enum proto_role role;
+	uint8_t my_priv[VC_X25519_LEN];
+	uint8_t client_pub[PROTO_PUB_LEN];
+	uint8_t server_pub[PROTO_PUB_LEN];
 };
 
 /* Everything a connection needs once the hellos are exchanged. */
@@ -86,22 +104,35 @@ struct proto_msg {
 /* One line naming err, e.g. "bad MAC (frame modified or forged)". */
 const char *proto_strerror(enum proto_err err);
 
-/* Write our hello (magic, version, nonce) into out[PROTO_HELLO_LEN]. */
-void proto_hello_make(uint8_t *out, const uint8_t nonce[PROTO_NONCE_LEN]);
+/* Write our hello (magic, version, ephemeral public key) into
+ * out[PROTO_HELLO_LEN]. */
+void proto_hello_make(uint8_t *out, const uint8_t pub[PROTO_PUB_LEN]);
 
-/* Check a peer's hello and copy out its nonce: PROTO_OK or PROTO_E_MAGIC. */
-enum proto_err proto_hello_parse(const uint8_t *in,
-				 uint8_t nonce[PROTO_NONCE_LEN]);
+/* Check a peer's hello and copy out its public key: PROTO_OK,
+ * PROTO_E_MAGIC, or PROTO_E_VERSION (*version then says which). */
+enum proto_err proto_hello_parse(const uint8_t *in, uint8_t pub[PROTO_PUB_LEN],
+				 unsigned *version);
 
 /*
- * Derive this connection's keys for role from the shared key and both
- * nonces (client's first), making sessions on engine e. On failure nothing
- * is left allocated and vc_last_error() says why.
+ * Derive this connection's keys from the shared key and the handshake h:
+ * the X25519 secret of h->my_priv and the peer's public key, then the key
+ * schedule of docs/PROTOCOL.md, making sessions on engine e. h->my_priv and
+ * the X25519 secret are wiped whatever the outcome. When prk is not NULL it
+ * receives the connection's root key (for a key log only). PROTO_OK,
+ * PROTO_E_POINT, or PROTO_E_CRYPTO (vc_last_error() says why); on failure
+ * nothing is left allocated.
  */
-int proto_keys_derive(struct proto_keys *k, struct vc_engine *e,
-		      enum proto_role role, const uint8_t key[PROTO_KEY_LEN],
-		      const uint8_t client_nonce[PROTO_NONCE_LEN],
-		      const uint8_t server_nonce[PROTO_NONCE_LEN]);
+enum proto_err proto_keys_derive(struct proto_keys *k, struct vc_engine *e,
+				 const uint8_t key[PROTO_KEY_LEN],
+				 struct proto_handshake *h,
+				 uint8_t prk[PROTO_PRK_LEN]);
+
+/*
+ * The expansion step alone: this connection's keys for role from its root
+ * key prk. 0, or a negative errno (vc_last_error() says why).
+ */
+int proto_keys_expand(struct proto_keys *k, struct vc_engine *e,
+		      enum proto_role role, const uint8_t prk[PROTO_PRK_LEN]);
 
 /* Free the sessions and wipe the secrets in k (safe on a zeroed k). */
 void proto_keys_free(struct proto_keys *k);

@@ -17,6 +17,7 @@
 #include "net.h"
 #include "notice.h"
 #include "session.h"
+#include "text.h"
 
 /* A client that falls this far behind is cut off rather than buffered. */
 #define CLIENT_OUT_MAX		(1024 * 1024)
@@ -32,8 +33,12 @@ struct client {
 	int dead;		/* to be closed at the end of this round */
 	int abort;		/* close abortively (reset) */
 	int leaving;		/* said goodbye: close once our goodbye is out */
+	int refused;		/* turned away: its input is read and ignored
+				   until it closes (closing at once could reset
+				   the connection before it reads why) */
 	long long deadline;	/* handshake must end by then (ms) */
 	char addr[NET_ADDR_STR];
+	char name[PROTO_NAME_MAX + 1];	/* "" until it sent a valid one */
 };
 
 struct server {
@@ -70,7 +75,17 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Close c at the end of this round, saying "client #N (ADDR) VERB: WHY". */
+/* "#N NAME (ADDR)", or "#N (ADDR)" before the client named itself. */
+static const char *who(const struct client *c)
+{
+	static char buf[NET_ADDR_STR + PROTO_NAME_MAX + 32];
+
+	snprintf(buf, sizeof(buf), "#%u%s%s (%s)", c->id, c->name[0] ? " " : "",
+		 c->name, c->addr);
+	return buf;
+}
+
+/* Close c at the end of this round, saying "client #N NAME (ADDR) VERB: WHY". */
 static void drop(struct client *c, int abort, const char *verb,
 		 const char *why)
 {
@@ -78,43 +93,117 @@ static void drop(struct client *c, int abort, const char *verb,
 		return;
 	c->dead = 1;
 	c->abort = abort;
-	notice("client #%u (%s) %s: %s", c->id, c->addr, verb, why);
+	notice("client %s %s: %s", who(c), verb, why);
 }
 
-static void deliver(struct server *sv, struct client *from, uint32_t sender,
-		    const uint8_t *msg, size_t len)
+/* Queue a frame for c; on failure, drop c saying why. */
+static void send_or_drop(struct client *c, enum proto_type type,
+			 uint32_t sender, const void *msg, size_t len)
 {
 	char why[64];
+
+	if (session_send(&c->s, type, sender, msg, len) == 0)
+		return;
+	if (errno == ENOBUFS)
+		snprintf(why, sizeof(why), "not reading (over %d bytes queued)",
+			 CLIENT_OUT_MAX);
+	else
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+	drop(c, 1, "disconnected", why);
+}
+
+/* Clients that take part: named, open, not on their way out. */
+static int active(const struct client *c)
+{
+	return c->name[0] && !c->dead && !c->leaving &&
+	       c->s.state == SESSION_OPEN;
+}
+
+/* Send a frame to every active client but from. */
+static void deliver(struct server *sv, struct client *from,
+		    enum proto_type type, uint32_t sender, const void *msg,
+		    size_t len)
+{
 	size_t i;
 
-	for (i = 0; i < sv->n; i++) {
-		struct client *c = sv->cl[i];
+	for (i = 0; i < sv->n; i++)
+		if (sv->cl[i] != from && active(sv->cl[i]))
+			send_or_drop(sv->cl[i], type, sender, msg, len);
+}
 
-		if (c == from || c->dead || c->leaving ||
-		    c->s.state != SESSION_OPEN)
-			continue;
-		if (session_send(&c->s, PROTO_MSG, sender, msg, len) != 0) {
-			if (errno == ENOBUFS)
-				snprintf(why, sizeof(why),
-					 "not reading (over %d bytes queued)",
-					 CLIENT_OUT_MAX);
-			else
-				snprintf(why, sizeof(why), "%s",
-					 strerror(errno));
-			drop(c, 1, "disconnected", why);
+/* Turn c away with a reason it will print, then a goodbye; it has
+ * HANDSHAKE_TIMEOUT_MS more to close. */
+static void refuse(struct client *c, const char *why)
+{
+	notice("client %s refused: %s", who(c), why);
+	send_or_drop(c, PROTO_REFUSED, PROTO_SENDER_SERVER, why, strlen(why));
+	send_or_drop(c, PROTO_GOODBYE, 0, NULL, 0);
+	c->refused = 1;
+	c->deadline = now_ms() + HANDSHAKE_TIMEOUT_MS;
+}
+
+/* A client's NAME: valid and free, then it joins and the names of the
+ * active clients and its own are exchanged. */
+static void take_name(struct server *sv, struct client *c,
+		      const struct proto_msg *m)
+{
+	char why[128];
+	size_t i;
+
+	if (c->name[0]) {
+		drop(c, 0, "dropped", "malformed message (a second name)");
+		return;
+	}
+	if (!text_name_valid(m->payload, m->len)) {
+		refuse(c, "bad name (a name is 1 to 32 printable characters, no spaces, not 'server')");
+		return;
+	}
+	for (i = 0; i < sv->n; i++) {
+		struct client *o = sv->cl[i];
+
+		if (!o->dead && strlen(o->name) == m->len &&
+		    memcmp(o->name, m->payload, m->len) == 0) {
+			snprintf(why, sizeof(why),
+				 "the name '%.*s' is already taken", (int)m->len,
+				 (const char *)m->payload);
+			refuse(c, why);
+			return;
 		}
 	}
+	for (i = 0; i < sv->n; i++) {
+		struct client *o = sv->cl[i];
+
+		if (o != c && active(o))
+			send_or_drop(c, PROTO_NAME, o->id, o->name,
+				     strlen(o->name));
+	}
+	memcpy(c->name, m->payload, m->len);
+	c->name[m->len] = 0;
+	deliver(sv, c, PROTO_NAME, c->id, c->name, m->len);
+	notice("client %s joined", who(c));
 }
 
 static void on_client_msg(void *ctx, const struct proto_msg *m)
 {
 	struct client *c = ((void **)ctx)[1];
 	struct server *sv = ((void **)ctx)[0];
-	char prefix[32];
+	char prefix[PROTO_NAME_MAX + 4];
 
-	snprintf(prefix, sizeof(prefix), "[#%u] ", c->id);
+	if (c->dead || c->leaving || c->refused)
+		return;
+	if (m->type == PROTO_NAME) {
+		take_name(sv, c, m);
+		return;
+	}
+	if (m->type != PROTO_MSG || !c->name[0]) {
+		drop(c, 0, "dropped", m->type != PROTO_MSG ?
+		     "malformed message (not for a server)" :
+		     "malformed message (a line before the name)");
+		return;
+	}
+	snprintf(prefix, sizeof(prefix), "[%s] ", c->name);
 	msgout_lines(prefix, m->payload, m->len);
-	deliver(sv, c, c->id, m->payload, m->len);
+	deliver(sv, c, PROTO_MSG, c->id, m->payload, m->len);
 }
 
 static void client_input(struct server *sv, struct client *c)
@@ -138,15 +227,21 @@ static void client_input(struct server *sv, struct client *c)
 			     proto_strerror(c->s.err));
 			return;
 		}
-		if (rc == 1)
-			notice("client #%u (%s) joined", c->id, c->addr);
+		if (rc == 1 && sv->o->verbose)
+			notice("client %s: session established", who(c));
+		if (c->dead || c->leaving)
+			return;
+		if (c->refused && (c->s.peer_goodbye || c->s.conn.eof)) {
+			c->dead = 1;
+			return;
+		}
 		if (c->s.peer_goodbye) {
 			c->leaving = 1;
 			if (session_send(&c->s, PROTO_GOODBYE, 0, NULL, 0) != 0)
 				drop(c, 1, "lost",
 				     strerror(errno));
 			else
-				notice("client #%u (%s) left", c->id, c->addr);
+				notice("client %s left", who(c));
 			return;
 		}
 		if (c->s.conn.eof) {
@@ -154,7 +249,7 @@ static void client_input(struct server *sv, struct client *c)
 			drop(c, 0, "dropped", why);
 			return;
 		}
-		if (n == 0 || (size_t)n >= budget)
+		if (n == 0 || c->s.conn.drained || (size_t)n >= budget)
 			return;
 		budget -= (size_t)n;
 	}
@@ -224,7 +319,7 @@ static void accept_clients(struct server *sv)
 			drop(c, 1, "refused",
 			     strerror(errno));
 		else if (sv->o->verbose)
-			notice("client #%u (%s) connected", c->id, c->addr);
+			notice("client %s connected", who(c));
 	}
 }
 
@@ -242,7 +337,7 @@ static void stdin_input(struct server *sv)
 		sv->in.eof = 1;
 	}
 	while (linein_next(&sv->in, PROTO_MAX_PAYLOAD, &msg, &len))
-		deliver(sv, NULL, PROTO_SENDER_SERVER, msg, len);
+		deliver(sv, NULL, PROTO_MSG, PROTO_SENDER_SERVER, msg, len);
 }
 
 static void start_stopping(struct server *sv)
@@ -269,11 +364,34 @@ static void start_stopping(struct server *sv)
 	}
 }
 
+/* Tell the others that the clients about to be closed have gone (an
+ * empty NAME), so that they can forget their names. */
+static void announce_gone(struct server *sv)
+{
+	int again = !sv->stopping;
+	size_t i;
+
+	/* Again when telling one client dropped another (it was not reading). */
+	while (again) {
+		again = 0;
+		for (i = 0; i < sv->n; i++) {
+			struct client *c = sv->cl[i];
+
+			if (c->name[0] && (c->dead || c->leaving)) {
+				c->name[0] = 0;
+				deliver(sv, c, PROTO_NAME, c->id, NULL, 0);
+				again = 1;
+			}
+		}
+	}
+}
+
 /* Write what is queued; close the dead and those whose goodbye is out. */
 static void flush_and_reap(struct server *sv)
 {
 	size_t i, kept = 0;
 
+	announce_gone(sv);
 	for (i = 0; i < sv->n; i++) {
 		struct client *c = sv->cl[i];
 
@@ -281,6 +399,8 @@ static void flush_and_reap(struct server *sv)
 			drop(c, 1, "lost", strerror(errno));
 		if (!c->dead && c->leaving && conn_out_pending(&c->s.conn) == 0)
 			c->dead = 1;
+		if (!c->dead && c->refused && conn_out_pending(&c->s.conn) == 0)
+			shutdown(c->s.conn.fd, SHUT_WR);
 		if (c->dead) {
 			if (!c->abort)
 				conn_flush(&c->s.conn);
@@ -303,6 +423,8 @@ static void expire(struct server *sv, long long now)
 		if (c->s.state != SESSION_OPEN && now >= c->deadline)
 			drop(c, 1, "dropped",
 			     "handshake timed out");
+		else if (c->refused && now >= c->deadline)
+			drop(c, 1, "dropped", "did not close after its refusal");
 	}
 }
 
@@ -312,7 +434,7 @@ static long long next_deadline(const struct server *sv)
 	size_t i;
 
 	for (i = 0; i < sv->n; i++)
-		if (sv->cl[i]->s.state != SESSION_OPEN &&
+		if ((sv->cl[i]->s.state != SESSION_OPEN || sv->cl[i]->refused) &&
 		    (d < 0 || sv->cl[i]->deadline < d))
 			d = sv->cl[i]->deadline;
 	return d;
@@ -407,8 +529,9 @@ static int serve(struct server *sv)
 				accept_clients(sv);
 		}
 		expire(sv, now_ms());
-		msgout_flush();
+		/* The network first: relaying is what latency is about. */
 		flush_and_reap(sv);
+		msgout_flush();
 	}
 }
 

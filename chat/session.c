@@ -1,23 +1,33 @@
 #include "session.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define KEYLOG_ENV "VCRYPTO_CHAT_KEYLOG"
 
 int session_start(struct session *s, int fd, enum proto_role role,
 		  size_t out_max)
 {
-	uint8_t *p;
+	uint8_t *p, *pub;
 
 	memset(s, 0, sizeof(*s));
 	s->role = role;
+	s->hs.role = role;
+	pub = role == PROTO_CLIENT ? s->hs.client_pub : s->hs.server_pub;
 	if (conn_init(&s->conn, fd, out_max) != 0)
 		return -1;
-	if (vc_random(s->my_nonce, sizeof(s->my_nonce)) != 0)
+	if (vc_x25519_keygen(s->hs.my_priv, pub) != 0) {
+		errno = EIO;
 		return -1;
+	}
 	p = conn_out_reserve(&s->conn, PROTO_HELLO_LEN);
 	if (!p)
 		return -1;
-	proto_hello_make(p, s->my_nonce);
+	proto_hello_make(p, pub);
 	conn_out_commit(&s->conn, PROTO_HELLO_LEN);
 	return 0;
 }
@@ -28,29 +38,59 @@ static int fail(struct session *s, enum proto_err err)
 	return -1;
 }
 
+/* "CLIENT_PUBLIC_KEY ROOT_KEY" in hex, one line per session. */
+static void keylog(const struct proto_handshake *h,
+		   const uint8_t prk[PROTO_PRK_LEN])
+{
+	const char *path = getenv(KEYLOG_ENV);
+	char line[2 * (PROTO_PUB_LEN + PROTO_PRK_LEN) + 2];
+	size_t i, n = 0;
+	int fd;
+
+	if (!path || !*path)
+		return;
+	for (i = 0; i < PROTO_PUB_LEN; i++)
+		n += (size_t)snprintf(line + n, 3, "%02x", h->client_pub[i]);
+	line[n++] = ' ';
+	for (i = 0; i < PROTO_PRK_LEN; i++)
+		n += (size_t)snprintf(line + n, 3, "%02x", prk[i]);
+	line[n++] = '\n';
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write(fd, line, n) != (ssize_t)n) {
+			/* A debugging aid: the session goes on without it. */
+		}
+		close(fd);
+	}
+	vc_wipe(line, sizeof(line));
+}
+
 static int handshake_step(struct session *s, struct vc_engine *e,
 			  const uint8_t key[PROTO_KEY_LEN])
 {
 	struct conn *c = &s->conn;
-	uint8_t peer_nonce[PROTO_NONCE_LEN], *p;
+	uint8_t prk[PROTO_PRK_LEN], *p, *peer_pub;
+	int want_prk = getenv(KEYLOG_ENV) != NULL;
 	enum proto_err err;
-	int rc;
 
 	if (s->state == SESSION_HELLO) {
 		if (conn_in_avail(c) < PROTO_HELLO_LEN)
 			return 0;
-		err = proto_hello_parse(conn_in_data(c), peer_nonce);
+		peer_pub = s->role == PROTO_CLIENT ? s->hs.server_pub
+						   : s->hs.client_pub;
+		err = proto_hello_parse(conn_in_data(c), peer_pub,
+					&s->peer_version);
 		if (err != PROTO_OK)
 			return fail(s, err);
 		conn_in_consume(c, PROTO_HELLO_LEN);
-		if (s->role == PROTO_CLIENT)
-			rc = proto_keys_derive(&s->keys, e, s->role, key,
-					       s->my_nonce, peer_nonce);
-		else
-			rc = proto_keys_derive(&s->keys, e, s->role, key,
-					       peer_nonce, s->my_nonce);
-		if (rc != 0)
-			return fail(s, PROTO_E_CRYPTO);
+		err = proto_keys_derive(&s->keys, e, key, &s->hs,
+					want_prk ? prk : NULL);
+		if (err != PROTO_OK)
+			return fail(s, err);
+		if (want_prk) {
+			keylog(&s->hs, prk);
+			vc_wipe(prk, sizeof(prk));
+		}
 		p = conn_out_reserve(c, PROTO_CONFIRM_LEN);
 		if (!p)
 			return fail(s, PROTO_E_CRYPTO);
@@ -140,4 +180,5 @@ void session_close(struct session *s, int abort)
 {
 	conn_close(&s->conn, abort);
 	proto_keys_free(&s->keys);
+	vc_wipe(&s->hs, sizeof(s->hs));
 }

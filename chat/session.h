@@ -21,7 +21,8 @@ struct session {
 	int peer_goodbye;	/* the peer ended its direction cleanly */
 	int sent_goodbye;
 	enum proto_err err;	/* why session_input() failed */
-	uint8_t my_nonce[PROTO_NONCE_LEN];
+	unsigned peer_version;	/* with PROTO_E_VERSION: the peer's version */
+	struct proto_handshake hs;	/* until the keys are derived */
 	struct proto_keys keys;
 };
 
@@ -29,7 +30,10 @@ struct session {
 typedef void session_msg_fn(void *ctx, const struct proto_msg *m);
 
 /*
- * Start a session on a connected socket fd (taken over): queue our hello.
+ * Start a session on a connected socket fd (taken over): make an ephemeral
+ * key pair and queue our hello. When the environment variable
+ * VCRYPTO_CHAT_KEYLOG names a file, each session's root key is appended to
+ * it (for debugging and tests: whoever reads that file can decrypt).
  * out_max bounds the output queue. -1 on failure (errno or vc_last_error()).
  */
 int session_start(struct session *s, int fd, enum proto_role role,

@@ -115,6 +115,26 @@ int vc_memneq(const void *a, const void *b, size_t len);
 /* Wipe memory in a way the compiler may not elide. */
 void vc_wipe(void *p, size_t len);
 
+/*
+ * X25519 (RFC 7748) through OpenSSL, whatever the engine: keys and u
+ * coordinates are 32-byte little-endian strings as in the RFC. Private keys
+ * are clamped by the function, as X25519 specifies.
+ */
+#define VC_X25519_LEN	32
+
+/* A fresh key pair: priv from the kernel CSPRNG, pub = X25519(priv, 9). */
+int vc_x25519_keygen(uint8_t priv[VC_X25519_LEN], uint8_t pub[VC_X25519_LEN]);
+
+/* pub = X25519(priv, 9): the public key of a given private key. */
+int vc_x25519_public(const uint8_t priv[VC_X25519_LEN],
+		     uint8_t pub[VC_X25519_LEN]);
+
+/* shared = X25519(priv, peer). -EINVAL when the result is all zero (peer is
+ * a point of small order: nothing secret would come out of it). */
+int vc_x25519(const uint8_t priv[VC_X25519_LEN],
+	      const uint8_t peer[VC_X25519_LEN],
+	      uint8_t shared[VC_X25519_LEN]);
+
 /* The message for the last failure in this thread. */
 const char *vc_last_error(void);
 

@@ -17,22 +17,30 @@ static uint8_t frame[PROTO_MAX_FRAME + 64];
 
 static void setup(void)
 {
-	static const uint8_t key[32] = { 1, 2, 3 }, nc[32] = { 4 }, ns[32] = { 5 };
+	static const uint8_t key[32] = { 1, 2, 3 };
+	struct proto_handshake c = { .role = PROTO_CLIENT },
+			       s = { .role = PROTO_SERVER };
 
 	if (vc_engine_open(&engine, "openssl", 0) != 0 ||
-	    proto_keys_derive(&ck, engine, PROTO_CLIENT, key, nc, ns) != 0 ||
-	    proto_keys_derive(&sk, engine, PROTO_SERVER, key, nc, ns) != 0)
+	    vc_x25519_keygen(c.my_priv, c.client_pub) != 0 ||
+	    vc_x25519_keygen(s.my_priv, s.server_pub) != 0)
+		abort();
+	memcpy(c.server_pub, s.server_pub, PROTO_PUB_LEN);
+	memcpy(s.client_pub, c.client_pub, PROTO_PUB_LEN);
+	if (proto_keys_derive(&ck, engine, key, &c, NULL) != PROTO_OK ||
+	    proto_keys_derive(&sk, engine, key, &s, NULL) != PROTO_OK)
 		abort();
 }
 
 static void stream(const uint8_t *data, size_t size)
 {
-	uint8_t nonce[PROTO_NONCE_LEN];
+	uint8_t pub[PROTO_PUB_LEN];
 	struct proto_msg m;
+	unsigned version;
 	size_t need;
 
 	if (size >= PROTO_HELLO_LEN)
-		(void)proto_hello_parse(data, nonce);
+		(void)proto_hello_parse(data, pub, &version);
 	sk.recv.seq = 0;
 	while (size > 0) {
 		if (proto_frame_need(data, size, &need) != PROTO_OK)

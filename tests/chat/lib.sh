@@ -110,12 +110,12 @@ start_server() {
 	[ -n "$PORT" ] || fail "no port in $T/$name.err"
 }
 
-# start_client NAME KEYFILE HOST PORT: a client whose stdin is a FIFO kept
-# open on the fd named CIN_NAME; its pid in CPID_NAME.
+# start_client NAME KEYFILE HOST PORT: a client called NAME (--name) whose
+# stdin is a FIFO kept open on the fd named CIN_NAME; its pid in CPID_NAME.
 start_client() {
 	local name=$1 key=$2 host=$3 port=$4 fd
 	mkfifo "$T/$name.in"
-	(run_clean "$CHAT" client -k "$key" "$host" "$port" \
+	(run_clean "$CHAT" client -k "$key" --name "$name" "$host" "$port" \
 		<"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err") &
 	PIDS+=("$!")
 	printf -v "CPID_$name" %s "$!"
@@ -124,7 +124,12 @@ start_client() {
 	printf -v "CIN_$name" %s "$fd"
 }
 
-# Lines from sender PREFIX (e.g. "#1" or "server") in a client's output.
+# Lines from sender PREFIX (e.g. "alice" or "server") in a client's output.
 from() {
 	LC_ALL=C sed -n "s/^\[$1\] //p" "$2"
+}
+
+# What a participant prints of the lines on stdin (tests/chat/printed.py).
+printed() {
+	python3 "$TOP/tests/chat/printed.py"
 }

@@ -1,29 +1,81 @@
 /*
- * Unit tests of the chat protocol (chat/proto.c, chat/lines.c): frames round
- * trip at every size class up to the cap; the frame layout matches the
- * specification (checked with OpenSSL's HMAC and AES as the oracle); every
- * tampering, replay, reordering and bad length is refused; line cutting.
+ * Unit tests of the chat protocol (chat/proto.c, chat/lines.c): the key
+ * schedule against known answers computed independently (tests/chat/kat.py,
+ * hashlib/hmac, on RFC 7748's fixed key pairs; the file is argv[1]); frames
+ * round trip at every size class up to the cap; the frame layout matches the
+ * specification (OpenSSL's HMAC and AES as the oracle); every tampering,
+ * replay, reordering and bad length is refused; line cutting.
  */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
+#include "../hex.h"
 #include "../../chat/lines.h"
 #include "../../chat/proto.h"
+#include "../../chat/text.h"
 
 static struct vc_engine *engine;
 static const uint8_t key[PROTO_KEY_LEN] = "0123456789abcdef0123456789abcdef";
-static const uint8_t nc[PROTO_NONCE_LEN] = "client nonce client nonce client";
-static const uint8_t ns[PROTO_NONCE_LEN] = "server nonce server nonce server";
+/* RFC 7748 section 6.1: Alice is the client, Bob the server. */
+static const char alice[] =
+	"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+static const char bob[] =
+	"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+
+static struct proto_handshake handshake(enum proto_role role, const char *priv)
+{
+	struct proto_handshake h = { .role = role };
+	uint8_t b[32];
+
+	hex_decode(alice, b, 32);
+	vc_x25519_public(b, h.client_pub);
+	hex_decode(bob, b, 32);
+	vc_x25519_public(b, h.server_pub);
+	hex_decode(priv, h.my_priv, 32);
+	return h;
+}
 
 static void pair(struct proto_keys *c, struct proto_keys *s)
 {
-	CHECK(proto_keys_derive(c, engine, PROTO_CLIENT, key, nc, ns) == 0,
+	struct proto_handshake hc = handshake(PROTO_CLIENT, alice),
+			       hs = handshake(PROTO_SERVER, bob);
+
+	CHECK(proto_keys_derive(c, engine, key, &hc, NULL) == PROTO_OK,
 	      "derive client: %s", vc_last_error());
-	CHECK(proto_keys_derive(s, engine, PROTO_SERVER, key, nc, ns) == 0,
+	CHECK(proto_keys_derive(s, engine, key, &hs, NULL) == PROTO_OK,
 	      "derive server: %s", vc_last_error());
+}
+
+/* Known answers: "name hex" lines from tests/chat/kat.py. */
+static char kat_lines[32][200];
+static size_t kat_n;
+
+static void kat_load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	CHECK(f != NULL, "cannot open the known answers %s", path);
+	while (f && kat_n < 32 && fgets(kat_lines[kat_n], 200, f))
+		kat_n++;
+	if (f)
+		fclose(f);
+}
+
+/* The known answer called name, decoded: its length (0 when missing). */
+static size_t kat(const char *name, uint8_t *out, size_t cap)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < kat_n; i++)
+		if (strncmp(kat_lines[i], name, n) == 0 &&
+		    kat_lines[i][n] == ' ')
+			return hex_decode(kat_lines[i] + n + 1, out, cap);
+	CHECK(0, "no known answer '%s'", name);
+	return 0;
 }
 
 static void hmac(const void *k, size_t klen, const void *a, size_t alen,
@@ -39,45 +91,109 @@ static void hmac(const void *k, size_t klen, const void *a, size_t alen,
 	HMAC(EVP_sha256(), k, (int)klen, buf, alen + blen + clen, out, &len);
 }
 
-/* The key schedule of docs/PROTOCOL.md, computed with OpenSSL directly. */
-static void test_key_schedule(void)
+/* Open frame (sealed with enc/mac from the known answers) by hand with
+ * OpenSSL: the tag over header+IV+CT, then AES-CBC and the plaintext layout. */
+static void open_by_hand(const uint8_t *frame, size_t len, const char *enc_name,
+			 const char *mac_name, const char *what)
 {
-	struct proto_keys c, s;
-	uint8_t prk[32], conf[32], enc[32], mac[32], frame[256], pt[64];
-	const char *label = "vcrypto-chat v1 prk";
-	size_t len;
+	uint8_t enc[16], mac[32], tag[32], pt[64];
 	int outl = 0, fl = 0;
 	EVP_CIPHER_CTX *x;
 
-	pair(&c, &s);
-	hmac(key, 32, label, strlen(label), nc, 32, ns, 32, prk);
-	hmac(prk, 32, "client confirm", 14, "", 0, "", 0, conf);
-	CHECK(memcmp(conf, c.my_confirm, 32) == 0, "client confirm tag");
-	CHECK(memcmp(conf, s.peer_confirm, 32) == 0, "server expects it");
-	hmac(prk, 32, "server confirm", 14, "", 0, "", 0, conf);
-	CHECK(memcmp(conf, s.my_confirm, 32) == 0, "server confirm tag");
-	CHECK(proto_confirm_check(&c, conf) == PROTO_OK, "client accepts it");
-	conf[31] ^= 1;
-	CHECK(proto_confirm_check(&c, conf) == PROTO_E_CONFIRM,
-	      "client refuses a wrong tag");
-
-	/* A c2s frame, opened by hand with the derived keys. */
-	hmac(prk, 32, "c2s enc", 7, "", 0, "", 0, enc);
-	hmac(prk, 32, "c2s mac", 7, "", 0, "", 0, mac);
-	len = proto_frame_seal(&c.send, PROTO_MSG, 7, "hello", 5, frame);
-	CHECK(len == 4 + 8 + 16 + 16 + 32, "frame size %zu", len);
+	CHECK(kat(enc_name, enc, 16) == 16 && kat(mac_name, mac, 32) == 32,
+	      "%s: known keys", what);
+	CHECK(len == 4 + 8 + 16 + 16 + 32, "%s: frame size %zu", what, len);
 	CHECK(frame[0] == 0 && frame[1] == 0 && frame[2] == 0 &&
-	      frame[3] == len - 4, "length field");
-	CHECK(memcmp(frame + 4, "\0\0\0\0\0\0\0\0", 8) == 0, "sequence 0");
-	hmac(mac, 32, frame, len - 32, "", 0, "", 0, conf);
-	CHECK(memcmp(conf, frame + len - 32, 32) == 0, "tag over header+IV+CT");
+	      frame[3] == len - 4, "%s: length field", what);
+	CHECK(memcmp(frame + 4, "\0\0\0\0\0\0\0\0", 8) == 0, "%s: sequence 0",
+	      what);
+	hmac(mac, 32, frame, len - 32, "", 0, "", 0, tag);
+	CHECK(memcmp(tag, frame + len - 32, 32) == 0,
+	      "%s: tag over header+IV+CT with the known MAC key", what);
 	x = EVP_CIPHER_CTX_new();
 	EVP_DecryptInit_ex(x, EVP_aes_128_cbc(), NULL, enc, frame + 12);
 	EVP_DecryptUpdate(x, pt, &outl, frame + 28, 16);
-	CHECK(EVP_DecryptFinal_ex(x, pt + outl, &fl) == 1, "PKCS#7 padding");
+	CHECK(EVP_DecryptFinal_ex(x, pt + outl, &fl) == 1,
+	      "%s: PKCS#7 padding with the known AES key", what);
 	EVP_CIPHER_CTX_free(x);
 	CHECK(outl + fl == 10 && pt[0] == PROTO_MSG && pt[4] == 7 &&
-	      memcmp(pt + 5, "hello", 5) == 0, "plaintext layout");
+	      memcmp(pt + 5, "hello", 5) == 0, "%s: plaintext layout", what);
+}
+
+/* The key schedule of docs/PROTOCOL.md against tests/chat/kat.py. */
+static void test_key_schedule(void)
+{
+	struct proto_handshake hc = handshake(PROTO_CLIENT, alice),
+			       hs = handshake(PROTO_SERVER, bob), h2;
+	static const uint8_t zero[32];
+	uint8_t prk[32], want[64], hello[PROTO_HELLO_LEN], frame[256];
+	struct proto_keys c, s, other;
+	uint8_t other_key[PROTO_KEY_LEN];
+	size_t len;
+
+	proto_hello_make(hello, hc.client_pub);
+	CHECK(kat("client_hello", want, 64) == PROTO_HELLO_LEN &&
+	      memcmp(hello, want, PROTO_HELLO_LEN) == 0, "client hello bytes");
+	proto_hello_make(hello, hs.server_pub);
+	CHECK(kat("server_hello", want, 64) == PROTO_HELLO_LEN &&
+	      memcmp(hello, want, PROTO_HELLO_LEN) == 0, "server hello bytes");
+
+	CHECK(proto_keys_derive(&c, engine, key, &hc, prk) == PROTO_OK,
+	      "derive client: %s", vc_last_error());
+	CHECK(kat("prk", want, 32) == 32 && memcmp(prk, want, 32) == 0,
+	      "client's root key");
+	CHECK(memcmp(hc.my_priv, zero, 32) == 0,
+	      "the client's ephemeral secret is wiped");
+	CHECK(proto_keys_derive(&s, engine, key, &hs, prk) == PROTO_OK,
+	      "derive server: %s", vc_last_error());
+	CHECK(memcmp(prk, want, 32) == 0, "server's root key");
+	CHECK(memcmp(hs.my_priv, zero, 32) == 0,
+	      "the server's ephemeral secret is wiped");
+
+	kat("client_confirm", want, 32);
+	CHECK(memcmp(want, c.my_confirm, 32) == 0, "client confirm tag");
+	CHECK(memcmp(want, s.peer_confirm, 32) == 0, "server expects it");
+	kat("server_confirm", want, 32);
+	CHECK(memcmp(want, s.my_confirm, 32) == 0, "server confirm tag");
+	CHECK(proto_confirm_check(&c, want) == PROTO_OK, "client accepts it");
+	want[31] ^= 1;
+	CHECK(proto_confirm_check(&c, want) == PROTO_E_CONFIRM,
+	      "client refuses a wrong tag");
+
+	len = proto_frame_seal(&c.send, PROTO_MSG, 7, "hello", 5, frame);
+	open_by_hand(frame, len, "c2s_enc", "c2s_mac", "c2s frame");
+	len = proto_frame_seal(&s.send, PROTO_MSG, 7, "hello", 5, frame);
+	open_by_hand(frame, len, "s2c_enc", "s2c_mac", "s2c frame");
+
+	/* A server with another key file: neither tag verifies. */
+	memcpy(other_key, key, sizeof(other_key));
+	other_key[0] ^= 1;
+	h2 = handshake(PROTO_SERVER, bob);
+	CHECK(proto_keys_derive(&other, engine, other_key, &h2, NULL) ==
+	      PROTO_OK, "derive with another key");
+	CHECK(proto_confirm_check(&c, other.my_confirm) == PROTO_E_CONFIRM &&
+	      proto_confirm_check(&other, c.my_confirm) == PROTO_E_CONFIRM,
+	      "a wrong key file fails key confirmation on both sides");
+	proto_keys_free(&other);
+
+	/* The client's recorded hello and tag replayed to a server with a
+	 * fresh ephemeral key: the tag does not verify. */
+	h2 = handshake(PROTO_SERVER, bob);
+	CHECK(vc_x25519_keygen(h2.my_priv, h2.server_pub) == 0, "keygen");
+	CHECK(proto_keys_derive(&other, engine, key, &h2, NULL) == PROTO_OK,
+	      "derive with a fresh server key");
+	CHECK(proto_confirm_check(&other, c.my_confirm) == PROTO_E_CONFIRM,
+	      "a replayed handshake fails key confirmation");
+	proto_keys_free(&other);
+
+	/* A small-order public key from the peer. */
+	h2 = handshake(PROTO_SERVER, bob);
+	memset(h2.client_pub, 0, 32);
+	CHECK(proto_keys_derive(&other, engine, key, &h2, NULL) ==
+	      PROTO_E_POINT, "a small-order peer key is refused");
+	CHECK(memcmp(h2.my_priv, zero, 32) == 0,
+	      "the ephemeral secret is wiped after a failure too");
+	proto_keys_free(&other);
 	proto_keys_free(&c);
 	proto_keys_free(&s);
 }
@@ -198,15 +314,26 @@ static void test_tampering(void)
 
 static void test_hello(void)
 {
-	uint8_t h[PROTO_HELLO_LEN], n[PROTO_NONCE_LEN];
+	uint8_t h[PROTO_HELLO_LEN], n[PROTO_PUB_LEN];
+	const uint8_t *pub = (const uint8_t *)"a public key, 32 bytes of it ..";
+	unsigned v;
 
-	proto_hello_make(h, nc);
-	CHECK(proto_hello_parse(h, n) == PROTO_OK && memcmp(n, nc, 32) == 0,
-	      "hello round trip");
+	proto_hello_make(h, pub);
+	CHECK(proto_hello_parse(h, n, &v) == PROTO_OK &&
+	      memcmp(n, pub, 32) == 0, "hello round trip");
+	h[6] = 1;
+	CHECK(proto_hello_parse(h, n, &v) == PROTO_E_VERSION && v == 1,
+	      "a version 1 hello");
+	h[6] = 3;
+	CHECK(proto_hello_parse(h, n, &v) == PROTO_E_VERSION && v == 3,
+	      "a version 3 hello");
 	h[6] = 2;
-	CHECK(proto_hello_parse(h, n) == PROTO_E_MAGIC, "other version");
+	h[7] = 1;
+	CHECK(proto_hello_parse(h, n, &v) == PROTO_E_MAGIC, "reserved byte");
 	memcpy(h, "GET / HT", 8);
-	CHECK(proto_hello_parse(h, n) == PROTO_E_MAGIC, "not a hello");
+	CHECK(proto_hello_parse(h, n, &v) == PROTO_E_MAGIC, "not a hello");
+	CHECK(strstr(proto_strerror(PROTO_E_VERSION), "protocol version") != NULL,
+	      "the version error says so");
 }
 
 static void test_lines(void)
@@ -250,8 +377,78 @@ static void test_batches(void)
 	      consume == 16, "an over-long first line is cut alone");
 }
 
-int main(void)
+/* Cleaning: each case's input and the expected output (known answers). */
+static void test_text(void)
 {
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "\033[2Jcleared", "[2Jcleared" },
+		{ "bell\a tab\t cr\r del\177 nul", "bell tab cr del nul" },
+		{ "caf\303\251 \342\202\254 \360\237\230\200", "caf\303\251 \342\202\254 \360\237\230\200" },
+		{ "c1 \302\233[2J \302\237 \302\240nbsp", "c1 [2J  \302\240nbsp" },
+		{ "raw \233 \377 \300\257 \355\240\200 \364\220\200\200", "raw ? ? ?? ??? ????" },
+		{ "cut \342\202", "cut ??" },
+	};
+	uint8_t out[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = text_clean(out, (const uint8_t *)cases[i].in,
+			       strlen(cases[i].in));
+		CHECK(n == strlen(cases[i].out) &&
+		      memcmp(out, cases[i].out, n) == 0,
+		      "text_clean case %zu: got '%.*s'", i, (int)n, out);
+	}
+	/* One odd byte at every offset of a long printable run (the 8-byte
+	 * scan): removed, kept or replaced exactly there. */
+	{
+		static const uint8_t odd[] = { 0x1f, 0x7f, 0x80, 0xff, 0x00,
+					       0x20, 0x7e, 0x1b };
+		uint8_t in[41], want[41];
+		size_t pos, k, w;
+
+		for (k = 0; k < sizeof(odd); k++) {
+			for (pos = 0; pos < sizeof(in); pos++) {
+				memset(in, 'a' + (int)(pos % 26), sizeof(in));
+				in[pos] = odd[k];
+				memcpy(want, in, pos);
+				w = pos;
+				if (odd[k] >= 0x80)
+					want[w++] = '?';
+				else if (odd[k] >= 0x20 && odd[k] < 0x7f)
+					want[w++] = odd[k];
+				memcpy(want + w, in + pos + 1, sizeof(in) - pos - 1);
+				w += sizeof(in) - pos - 1;
+				n = text_clean(out, in, sizeof(in));
+				if (!CHECK(n == w && memcmp(out, want, w) == 0,
+					   "text_clean: byte %02x at %zu", odd[k], pos))
+					break;
+			}
+		}
+	}
+	CHECK(text_name_valid((const uint8_t *)"alice", 5), "alice");
+	CHECK(text_name_valid((const uint8_t *)"a-b_c.d@e[1]", 12), "punctuation");
+	CHECK(text_name_valid((const uint8_t *)"0123456789abcdef0123456789abcdef",
+			      32), "32 characters");
+	CHECK(!text_name_valid((const uint8_t *)"0123456789abcdef0123456789abcdefg",
+			       33), "33 characters");
+	CHECK(!text_name_valid((const uint8_t *)"", 0), "empty");
+	CHECK(!text_name_valid((const uint8_t *)"a b", 3), "a space");
+	CHECK(!text_name_valid((const uint8_t *)"server", 6), "server");
+	CHECK(text_name_valid((const uint8_t *)"servers", 7), "servers");
+	CHECK(!text_name_valid((const uint8_t *)"\033[2J", 4), "an escape");
+	CHECK(!text_name_valid((const uint8_t *)"caf\303\251", 5), "not ASCII");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: chat-proto KNOWN-ANSWERS (from tests/chat/kat.py)\n");
+		return 2;
+	}
+	kat_load(argv[1]);
 	if (vc_engine_open(&engine, "openssl", 0) != 0) {
 		fprintf(stderr, "openssl engine: %s\n", vc_last_error());
 		return 1;
@@ -262,6 +459,7 @@ int main(void)
 	test_hello();
 	test_lines();
 	test_batches();
+	test_text();
 	vc_engine_close(engine);
 	return check_exit("chat-proto");
 }

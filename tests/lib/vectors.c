@@ -1,8 +1,10 @@
 /*
  * Known-answer tests through libvcrypto: NIST SP 800-38A (AES ECB, CBC, CTR
  * with 128/192/256-bit keys, encrypt and decrypt, whole and chained) and
- * RFC 4231 HMAC-SHA256 / RFC 2202 HMAC-SHA1.
+ * RFC 4231 HMAC-SHA256 / RFC 2202 HMAC-SHA1, and RFC 7748 X25519 (sections
+ * 5.2 and 6.1; X25519 runs on OpenSSL whatever the engine).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "../check.h"
@@ -175,6 +177,86 @@ static void test_hmac(struct vc_engine *e, size_t i)
 	vc_mac_free(m);
 }
 
+/* RFC 7748 section 5.2: scalar, u coordinate, result. */
+static const char *const x25519_52[][3] = {
+	{ "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
+	  "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
+	  "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552" },
+	{ "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
+	  "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
+	  "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957" },
+};
+
+static void test_x25519(void)
+{
+	static const char *const iter1 =
+		"422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079";
+	static const char *const iter1000 =
+		"684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51";
+	uint8_t k[32], u[32], out[32], want[32], a[32], b[32], apub[32],
+		bpub[32], s1[32], s2[32];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < sizeof(x25519_52) / sizeof(*x25519_52); i++) {
+		hex_decode(x25519_52[i][0], k, 32);
+		hex_decode(x25519_52[i][1], u, 32);
+		hex_decode(x25519_52[i][2], want, 32);
+		CHECK(vc_x25519(k, u, out) == 0 && memcmp(out, want, 32) == 0,
+		      "RFC 7748 5.2 vector %zu: %s", i + 1, vc_last_error());
+	}
+	/* The iterated test: k, u = X25519(k, u), k, from k = u = 9. */
+	memset(k, 0, 32);
+	k[0] = 9;
+	memcpy(u, k, 32);
+	for (i = 1; i <= 1000 && r == 0; i++) {
+		r = vc_x25519(k, u, out);
+		memcpy(u, k, 32);
+		memcpy(k, out, 32);
+		if (i == 1) {
+			hex_decode(iter1, want, 32);
+			CHECK(r == 0 && memcmp(k, want, 32) == 0,
+			      "RFC 7748 5.2 after 1 iteration");
+		}
+	}
+	hex_decode(iter1000, want, 32);
+	CHECK(r == 0 && memcmp(k, want, 32) == 0,
+	      "RFC 7748 5.2 after 1000 iterations");
+
+	/* Section 6.1: Alice and Bob. */
+	hex_decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", a, 32);
+	hex_decode("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb", b, 32);
+	CHECK(vc_x25519_public(a, apub) == 0 && vc_x25519_public(b, bpub) == 0,
+	      "RFC 7748 6.1 public keys: %s", vc_last_error());
+	hex_decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", want, 32);
+	CHECK(memcmp(apub, want, 32) == 0, "RFC 7748 6.1 Alice's public key");
+	hex_decode("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f", want, 32);
+	CHECK(memcmp(bpub, want, 32) == 0, "RFC 7748 6.1 Bob's public key");
+	hex_decode("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", want, 32);
+	CHECK(vc_x25519(a, bpub, s1) == 0 && vc_x25519(b, apub, s2) == 0 &&
+	      memcmp(s1, want, 32) == 0 && memcmp(s2, want, 32) == 0,
+	      "RFC 7748 6.1 shared secret");
+
+	/* Points of small order give an all-zero secret: refused. */
+	memset(u, 0, 32);
+	CHECK(vc_x25519(a, u, out) == -EINVAL, "u = 0 refused");
+	u[0] = 1;
+	CHECK(vc_x25519(a, u, out) == -EINVAL, "u = 1 refused");
+	CHECK(strstr(vc_last_error(), "small order") != NULL,
+	      "small-order message: %s", vc_last_error());
+
+	/* Fresh key pairs: distinct, and they agree. */
+	CHECK(vc_x25519_keygen(a, apub) == 0 && vc_x25519_keygen(b, bpub) == 0,
+	      "keygen: %s", vc_last_error());
+	CHECK(memcmp(a, b, 32) != 0 && memcmp(apub, bpub, 32) != 0,
+	      "two key pairs differ");
+	CHECK(vc_x25519_public(a, out) == 0 && memcmp(out, apub, 32) == 0,
+	      "keygen's public key is X25519(priv, 9)");
+	CHECK(vc_x25519(a, bpub, s1) == 0 && vc_x25519(b, apub, s2) == 0 &&
+	      memcmp(s1, s2, 32) == 0, "fresh pairs agree");
+	printf("X25519 (RFC 7748 5.2, 6.1): openssl\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct test_opts o;
@@ -184,6 +266,7 @@ int main(int argc, char **argv)
 		test_cipher(e, &o, i);
 	for (size_t i = 0; i < sizeof(hmac_vectors) / sizeof(*hmac_vectors); i++)
 		test_hmac(e, i);
+	test_x25519();
 	vc_engine_close(e);
 	return check_exit("vectors");
 }
