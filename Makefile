@@ -12,7 +12,8 @@
 MAKEFLAGS += --no-print-directory
 USER_MK = $(MAKE) -f mk/user.mk
 
-.PHONY: all user san static fuzz fuzz-long module test test-compat demo bench deps clean
+.PHONY: all user san static fuzz fuzz-long module test test-compat demo bench deps clean \
+	install uninstall deb
 
 all: user static module
 
@@ -59,6 +60,18 @@ bench:
 	@scripts/deps build vm bench
 	+@$(MAKE) all
 	@bench/run
+
+# make install PREFIX=/usr DESTDIR=...: see mk/install.mk for the layout.
+install: user
+	+@$(MAKE) -f mk/install.mk B=build install
+
+uninstall:
+	+@$(MAKE) -f mk/install.mk B=build uninstall
+
+# Debian source and binary packages in build/deb/ (packaging/make-deb).
+deb:
+	@scripts/deps build install
+	@packaging/make-deb
 
 clean:
 	rm -rf build

@@ -5,6 +5,7 @@ VCRYPTOD_CORE := host/log.c host/stats.c host/signals.c host/memory.c \
 VCRYPTOD_CORE_OBJS := $(VCRYPTOD_CORE:%.c=$(B)/%.o)
 
 PROGS += $(B)/vcryptod
-$(B)/vcryptod: $(B)/host/main.o $(VCRYPTOD_CORE_OBJS) $(LIBVCRYPTO)
+$(B)/vcryptod: $(B)/host/main.o $(B)/host/activation.o $(VCRYPTOD_CORE_OBJS) \
+		$(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "log.h"
 #include "signals.h"
 #include "stats.h"
@@ -22,13 +23,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: vcryptod (--socket-path PATH | --fd N) [OPTIONS]\n"
+		"Usage: vcryptod [--socket-path PATH | --fd N] [OPTIONS]\n"
 		"vhost-user back-end for QEMU's virtio-crypto device\n"
 		"(-object cryptodev-vhost-user + -device virtio-crypto-pci).\n"
 		"\n"
 		"  --socket-path PATH  listen on this Unix socket (QEMU connects)\n"
 		"  --fd N              use inherited socket fd N (listening or\n"
-		"                      already connected)\n"
+		"                      already connected); with neither option, the\n"
+		"                      socket systemd passed (LISTEN_FDS)\n"
 		"  --engine SPEC       crypto engine: %s\n"
 		"                      (default auto: a hardware /dev/crypto, else\n"
 		"                      OpenSSL)\n"
@@ -141,8 +143,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return 2;
 	}
+	if (!o->socket_path && o->fd < 0 && (o->fd = activation_fd()) == -2)
+		return 1;
 	if (!o->socket_path == (o->fd < 0)) {
-		fprintf(stderr, "vcryptod: give exactly one of --socket-path and --fd\n");
+		fprintf(stderr, "vcryptod: give exactly one of --socket-path and --fd "
+			"(or a socket through systemd's LISTEN_FDS)\n");
 		usage(stderr);
 		return 2;
 	}

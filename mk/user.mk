@@ -2,6 +2,7 @@
 # Each part of the tree adds its programs in its own build.mk.
 
 .DEFAULT_GOAL := all
+include mk/version.mk
 B ?= build
 FLAVOR ?= normal
 
@@ -28,6 +29,11 @@ CFLAGS := $(filter-out -Wformat=2,$(CFLAGS)) -O1 -fno-omit-frame-pointer \
 FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 endif
 
+# A distribution's flags (packaging/debian/rules: dpkg-buildflags) come last.
+CPPFLAGS += $(EXTRA_CPPFLAGS)
+CFLAGS += $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+
 PROGS :=
 FUZZERS :=
 
@@ -42,4 +48,5 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# build/deb/ holds make deb's own tree (with its own build/): not ours.
+-include $(shell find $(B) -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
