@@ -7,7 +7,8 @@ B ?= build
 FLAVOR ?= normal
 
 CC = gcc
-CPPFLAGS = -Iinclude -D_GNU_SOURCE
+# One release version (mk/version.mk) for every program and package.
+CPPFLAGS = -Iinclude -D_GNU_SOURCE -DVCRYPTO_VERSION='"$(VERSION)"'
 CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	 -Wmissing-prototypes -Wformat=2 -Wvla -fno-strict-aliasing
 LDFLAGS =
@@ -49,4 +50,5 @@ $(B)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # build/deb/ holds make deb's own tree (with its own build/): not ours.
--include $(shell find $(B) -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
+# Only the object directories: build/ also holds build roots full of *.d.
+-include $(shell find $(addprefix $(B)/,lib chat host tests bench) -name '*.d' -type f 2>/dev/null)
