@@ -14,7 +14,6 @@
 #include "notice.h"
 #include "text.h"
 
-#define VERSION "2.0"
 
 static const char usage_text[] =
 	"usage: vcrypto-chat keygen FILE\n"
@@ -104,8 +103,15 @@ static const char *login_name(void)
 
 static int keygen(int argc, char **argv)
 {
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
 	if (argc != 2)
 		return usage_error("%s", "keygen needs exactly one FILE");
+	/* "-x" is an option we do not know, never a file name. */
+	if (argv[1][0] == '-' && argv[1][1])
+		return usage_error("keygen: unknown option '%s'", argv[1]);
 	return keyfile_generate(argv[1]) == 0 ? 0 : 1;
 }
 
@@ -126,7 +132,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (c == 'V') {
-			printf("vcrypto-chat %s\n", VERSION);
+			printf("vcrypto-chat %s (protocol version %d)\n", VCRYPTO_VERSION, PROTO_VERSION);
 			return 0;
 		}
 		return usage_error("%s", argc < 2 ? "missing command" :
@@ -171,7 +177,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		case 'V':
-			printf("vcrypto-chat %s\n", VERSION);
+			printf("vcrypto-chat %s (protocol version %d)\n", VCRYPTO_VERSION, PROTO_VERSION);
 			return 0;
 		default:
 			return usage_error("%s", "bad option");

@@ -18,7 +18,6 @@
 #include "stats.h"
 #include "vhost_user.h"
 
-#define VCRYPTOD_VERSION "1.0"
 
 static void usage(FILE *f)
 {
@@ -128,7 +127,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			printf("{\n  \"type\": \"crypto\"\n}\n");
 			return 0;
 		case OPT_VERSION:
-			printf("vcryptod %s\n", VCRYPTOD_VERSION);
+			printf("vcryptod %s\n", VCRYPTO_VERSION);
 			return 0;
 		case 'h':
 			usage(stdout);
