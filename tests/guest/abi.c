@@ -39,6 +39,7 @@ static const struct {
 	{ "hash-errors", test_hash_errors, true, "hash refusals and their errno" },
 	{ "hash-sessinfo", test_hash_sessinfo, true, "CIOCGSESSINFO of hash sessions" },
 	{ "hash-threads", test_hash_threads, true, "threads on one HMAC session" },
+	{ "hash-kill", test_hash_kill, true, "a child killed while hashing" },
 	{ "hog", test_hog, false, "hold 2048 sessions until a line on stdin" },
 	{ "victim", test_victim, false, "new sessions work beside a hog" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },

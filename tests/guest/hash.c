@@ -6,11 +6,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -888,4 +890,59 @@ void test_hash_threads(void)
 	       "6 threads, one HMAC session: %u one-shot digests, %u wrong", done, bad);
 	cdev_free(fd, ses);
 	close(fd);
+}
+
+/*
+ * A child hashing 16 MiB at a time on a session it shares with its parent
+ * is killed: the parent's next digest on that session is right (the
+ * session's lock was let go, nothing of the child's operation remains).
+ */
+void test_hash_kill(void)
+{
+	const size_t len = 16 << 20;
+	uint8_t want[MAX_DIGEST], got[MAX_DIGEST], msg[1000], byte = 0;
+	uint8_t *big = buf_alloc(len, 0);
+	int fd = open_dev("hash-kill"), p[2], status = 0, err;
+	uint32_t ses;
+	pid_t pid;
+
+	if (fd < 0 || !big || pipe(p)) {
+		report(false, "hash-kill", "setup failed");
+		goto out;
+	}
+	err = cdev_hash_session(fd, CRYPTO_SHA2_512, NULL, 0, &ses);
+	if (!report(err == 0, "hash-kill", "session: %s", errname(err)))
+		goto out_pipe;
+	memset(big, 0x3c, len);
+	pid = fork();
+	if (pid == 0) {
+		if (write(p[1], &byte, 1) != 1)
+			_exit(1);
+		for (;;)
+			cdev_hash(fd, ses, 0, big, (uint32_t)len, got);
+	}
+	if (pid < 0 || read(p[0], &byte, 1) != 1) {
+		report(false, "hash-kill", "fork or handshake failed");
+		goto out_ses;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	report(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "hash-kill",
+	       "the child hashing 16 MiB at a time was killed");
+	rng_fill(msg, sizeof(msg));
+	oracle_hash(alg_of(CRYPTO_SHA2_512), NULL, 0, msg, sizeof(msg), want);
+	memset(got, 0, sizeof(got));
+	err = cdev_hash(fd, ses, 0, msg, sizeof(msg), got);
+	report(!err && !memcmp(got, want, 64), "hash-kill",
+	       "the parent's digest on the shared session afterwards: %s, %s",
+	       errname(err), memcmp(got, want, 64) ? "differs" : "equals OpenSSL's");
+out_ses:
+	cdev_free(fd, ses);
+out_pipe:
+	close(p[0]);
+	close(p[1]);
+out:
+	buf_free(big, 0, len);
+	if (fd >= 0)
+		close(fd);
 }

@@ -53,6 +53,8 @@ void test_hash_errors(void);
 void test_hash_sessinfo(void);
 /* hash.c: threads sharing one HMAC session get right one-shot digests. */
 void test_hash_threads(void);
+/* hash.c: a child killed while hashing leaves its shared session usable. */
+void test_hash_kill(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
