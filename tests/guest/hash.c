@@ -691,9 +691,17 @@ static void errors_keep_state(int fd, uint32_t ses, const uint8_t *msg)
 		 "UPDATE of the first 100 bytes");
 	want_err(cdev_hash(fd, ses, COP_FLAG_FINAL, msg + 100, 100, NULL), EFAULT,
 		 "FINAL with mac NULL");
+	want_err(cdev_hash(fd, ses, COP_FLAG_FINAL, msg + 100, 100,
+			   (void *)0xffff800000000000ULL), EFAULT,
+		 "FINAL with mac at a kernel address");
 	if (gap != MAP_FAILED) {
 		want_err(cdev_hash(fd, ses, COP_FLAG_UPDATE, gap + PAGE, 64, NULL),
 			 EFAULT, "UPDATE from PROT_NONE memory");
+		mprotect(gap, PAGE, PROT_READ);
+		want_err(cdev_hash(fd, ses, COP_FLAG_FINAL, msg + 100, 100, gap),
+			 EFAULT, "FINAL with mac in a read-only page");
+		want_err(cdev_hash(fd, ses, COP_FLAG_UPDATE, gap + PAGE - 8, 64,
+				   NULL), EFAULT, "UPDATE running into PROT_NONE");
 	}
 	want_err(cdev_hash(fd, ses, COP_FLAG_UPDATE, (void *)0xffff800000000000ULL,
 			   64, NULL), EFAULT, "UPDATE from a kernel address");
@@ -735,6 +743,9 @@ void test_hash_errors(void)
 			    CRYPTO_HMAC_MAX_KEY_LEN), 0, "mackeylen 512");
 	want_err(session_op(fd, 0, CRYPTO_SHA1_HMAC, NULL, 0, NULL, 20), EFAULT,
 		 "mackey NULL, mackeylen 20");
+	want_err(session_op(fd, 0, CRYPTO_SHA1_HMAC, NULL, 0,
+			    (void *)0xffff800000000000ULL, 20), EFAULT,
+		 "mackey at a kernel address");
 	want_err(session_op(fd, 0, CRYPTO_SHA1_HMAC, NULL, 0, NULL, 0), 0,
 		 "HMAC with an empty key");
 	want_err(session_op(fd, CRYPTO_AES_CBC, CRYPTO_SHA1_HMAC, key, 16, key, 20),
