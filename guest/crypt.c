@@ -12,9 +12,8 @@
 
 #include "vcd.h"
 
-/* Pins the pages under [uaddr, uaddr + len); 0 or -EFAULT. */
-static int vcd_pin(unsigned long uaddr, size_t len, unsigned int gup,
-		   struct page **pages, int *nr)
+int vcd_pin(unsigned long uaddr, size_t len, unsigned int gup,
+	    struct page **pages, int *nr)
 {
 	unsigned long first = uaddr & PAGE_MASK;
 	unsigned long last;
@@ -254,7 +253,10 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 
 	if (!s)
 		return -EINVAL;
-	err = vcd_crypt_session(f->vd, s, cop);
+	if (s->hash)
+		err = vcd_hash_crypt(s, cop);
+	else
+		err = vcd_crypt_session(f->vd, s, cop);
 	vcd_session_put(s);
 	return err;
 }

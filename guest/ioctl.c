@@ -111,6 +111,28 @@ static long vcd_gsessinfo(struct vcd_file *f, void __user *arg)
 	return 0;
 }
 
+/* cryptodev-linux's errors: EDEADLK for one session, ENOENT for none. */
+static long vcd_cphash(struct vcd_file *f, void __user *arg)
+{
+	struct vcd_session *dst, *src;
+	struct cphash_op op;
+	int err = -ENOENT;
+
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (op.dst_ses == op.src_ses)
+		return -EDEADLK;
+	dst = vcd_session_get(f, op.dst_ses);
+	src = vcd_session_get(f, op.src_ses);
+	if (dst && src)
+		err = vcd_hash_copy(dst, src);
+	if (src)
+		vcd_session_put(src);
+	if (dst)
+		vcd_session_put(dst);
+	return err;
+}
+
 static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct vcd_file *f = filp->private_data;
@@ -129,6 +151,8 @@ static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vcd_cryptop(f, uarg);
 	case CIOCGSESSINFO:
 		return vcd_gsessinfo(f, uarg);
+	case CIOCCPHASH:
+		return vcd_cphash(f, uarg);
 	case CIOCASYMFEAT:
 		return put_user(0U, (u32 __user *)uarg) ? -EFAULT : 0;
 	default:

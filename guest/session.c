@@ -58,8 +58,13 @@ unsigned int vcd_session_ivlen(const struct vcd_session *s)
 
 void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 {
-	const struct vcd_cipher *c = vcd_session_cipher(s);
+	const struct vcd_cipher *c;
 
+	if (s->hash) {
+		vcd_hash_info(s, si);
+		return;
+	}
+	c = vcd_session_cipher(s);
 	strscpy(si->cipher_info.cra_name, c->name,
 		sizeof(si->cipher_info.cra_name));
 	strscpy(si->cipher_info.cra_driver_name, c->driver,
@@ -73,6 +78,7 @@ static void vcd_session_release(struct kref *ref)
 	struct vcd_session *s = container_of(ref, struct vcd_session, ref);
 
 	vcd_dev_session_drop(s);
+	vcd_hash_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
@@ -101,7 +107,7 @@ static int vcd_session_check(const struct vcd_device *vd,
 {
 	const struct vcd_cipher *c = vcd_cipher_find(sop->cipher);
 
-	/* The device offers no MAC (neither QEMU backend does). */
+	/* Cipher and MAC chained in one session: not yet. */
 	if (sop->mac || !c)
 		return -EINVAL;
 	if (!(vd->services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER)) ||
@@ -128,15 +134,32 @@ static int vcd_session_insert(struct vcd_file *f, struct vcd_session *s)
 	return err;
 }
 
+/* A cipher session: offloaded to the device. */
+static int vcd_session_cipher_init(struct vcd_session *s,
+				   const struct vcd_cipher *c,
+				   const struct session_op *sop)
+{
+	s->cipher = c->cipher;
+	s->algo = c->algo;
+	s->keylen = sop->keylen;
+	if (copy_from_user(s->key, sop->key, sop->keylen))
+		return -EFAULT;
+	return 0;
+}
+
 int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 {
-	const struct vcd_cipher *c;
+	/* The device offers the guest no hash: the kernel does them. */
+	bool hash = sop->mac && !sop->cipher;
+	const struct vcd_cipher *c = NULL;
 	struct vcd_session *s;
 	int err;
 
-	err = vcd_session_check(f->vd, sop, &c);
-	if (err)
-		return err;
+	if (!hash) {
+		err = vcd_session_check(f->vd, sop, &c);
+		if (err)
+			return err;
+	}
 	if (atomic_inc_return(&f->nr_sessions) > VCD_MAX_SESSIONS) {
 		err = -ENOSPC;
 		goto err_count;
@@ -152,13 +175,10 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	INIT_LIST_HEAD(&s->dev[0].node);
 	INIT_LIST_HEAD(&s->dev[1].node);
 	s->vd = f->vd;
-	s->cipher = c->cipher;
-	s->algo = c->algo;
-	s->keylen = sop->keylen;
-	if (copy_from_user(s->key, sop->key, sop->keylen)) {
-		err = -EFAULT;
+	err = hash ? vcd_hash_create(s, sop) :
+		     vcd_session_cipher_init(s, c, sop);
+	if (err)
 		goto err_free;
-	}
 	err = vcd_session_insert(f, s);
 	if (err)
 		goto err_free;
@@ -166,6 +186,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	return 0;
 
 err_free:
+	vcd_hash_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);

@@ -45,6 +45,7 @@ extern struct class *vcd_class;
 extern dev_t vcd_devt;
 
 struct vcd_device;
+struct vcd_hash;
 
 struct vcd_queue {
 	char name[16];
@@ -141,7 +142,9 @@ struct vcd_session {
 	struct kref ref;		/* the open file's table, users */
 	struct vcd_device *vd;
 	u32 id;
-	u32 cipher;			/* cryptodev algorithm */
+	u32 cipher;			/* cryptodev algorithm, 0 for a hash */
+	u32 mac;			/* cryptodev hash or HMAC, 0 for none */
+	struct vcd_hash *hash;		/* hash.c's state when mac is set */
 	u32 algo;			/* virtio algorithm */
 	u32 keylen;
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
@@ -250,6 +253,27 @@ void vcd_dev_session_drop(struct vcd_session *s);
 /* crypt.c */
 /* Runs one CIOCCRYPT operation; 0 or errno. */
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
+/*
+ * Pins the pages under [uaddr, uaddr + len) (len > 0) into pages, *nr of
+ * them, for writing when gup has FOLL_WRITE; 0, -EFAULT or -ENOMEM.
+ */
+int vcd_pin(unsigned long uaddr, size_t len, unsigned int gup,
+	    struct page **pages, int *nr);
+
+/* hash.c */
+/*
+ * Makes s a hash or HMAC session (sop->mac set, sop->cipher 0) done by the
+ * kernel crypto API; 0 or errno (-EINVAL for an algorithm the kernel lacks).
+ */
+int vcd_hash_create(struct vcd_session *s, const struct session_op *sop);
+/* Frees the hash state of s, if any. */
+void vcd_hash_free(struct vcd_session *s);
+/* CIOCCRYPT on a hash session (UPDATE/FINAL/RESET as cryptodev-linux). */
+int vcd_hash_crypt(struct vcd_session *s, const struct crypt_op *cop);
+/* CIOCCPHASH: dst continues from src's state (same algorithm); 0 or errno. */
+int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src);
+/* Fills hash_info, alignmask and flags of a hash session (CIOCGSESSINFO). */
+void vcd_hash_info(const struct vcd_session *s, struct session_info_op *si);
 
 /* ioctl.c */
 extern const struct file_operations vcd_fops;

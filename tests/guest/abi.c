@@ -30,6 +30,16 @@ static const struct {
 	{ "open-close", test_open_close, true, "thousands of open/close cycles" },
 	{ "stress", test_stress, true, "mixed sizes from several threads" },
 	{ "iv-chain", test_iv_chain, true, "operations without an iv run one at a time" },
+	{ "hash-vectors", test_hash_vectors, true, "FIPS 180-4 and RFC 1321 digests" },
+	{ "hmac-vectors", test_hmac_vectors, true, "RFC 2202 and RFC 4231 HMACs" },
+	{ "hash-random", test_hash_random, true, "digests of 0..1 MiB vs OpenSSL" },
+	{ "hash-multipart", test_hash_multipart, true, "UPDATE/FINAL at every split" },
+	{ "hash-reset", test_hash_reset, true, "COP_FLAG_RESET and one-shot" },
+	{ "cphash", test_cphash, true, "CIOCCPHASH mid-message" },
+	{ "hash-errors", test_hash_errors, true, "hash refusals and their errno" },
+	{ "hash-sessinfo", test_hash_sessinfo, true, "CIOCGSESSINFO of hash sessions" },
+	{ "hash-threads", test_hash_threads, true, "threads on one HMAC session" },
+	{ "hash-kill", test_hash_kill, true, "a child killed while hashing" },
 	{ "hog", test_hog, false, "hold 2048 sessions until a line on stdin" },
 	{ "victim", test_victim, false, "new sessions work beside a hog" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },
@@ -82,7 +92,7 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			for (size_t i = 0; i < NTESTS; i++)
-				printf("%c %-10s %s\n", tests[i].by_default ? '*' : ' ',
+				printf("%c %-14s %s\n", tests[i].by_default ? '*' : ' ',
 				       tests[i].name, tests[i].what);
 			return 0;
 		case 'x':

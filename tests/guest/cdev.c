@@ -51,8 +51,9 @@ int cdev_open(void)
 	return open(cdev_path, O_RDWR | O_CLOEXEC);
 }
 
-int cdev_session(int fd, uint32_t cipher, const void *key, uint32_t keylen,
-		 uint32_t *ses)
+int cdev_session_op(int fd, uint32_t cipher, const void *key, uint32_t keylen,
+		    uint32_t mac, const void *mackey, uint32_t mackeylen,
+		    uint32_t *ses)
 {
 	struct session_op s;
 
@@ -60,14 +61,24 @@ int cdev_session(int fd, uint32_t cipher, const void *key, uint32_t keylen,
 	s.cipher = cipher;
 	s.keylen = keylen;
 	s.key = (uint8_t *)key;
+	s.mac = mac;
+	s.mackeylen = mackeylen;
+	s.mackey = (uint8_t *)mackey;
 	if (ioctl(fd, CIOCGSESSION, &s) != 0)
 		return errno;
 	*ses = s.ses;
 	return 0;
 }
 
-int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
-	       const void *src, void *dst, uint32_t len, void *iv)
+int cdev_session(int fd, uint32_t cipher, const void *key, uint32_t keylen,
+		 uint32_t *ses)
+{
+	return cdev_session_op(fd, cipher, key, keylen, 0, NULL, 0, ses);
+}
+
+static int crypt_op_run(int fd, uint32_t ses, uint16_t op, uint16_t flags,
+			const void *src, void *dst, uint32_t len, void *iv,
+			void *mac)
 {
 	struct crypt_op c;
 
@@ -79,7 +90,26 @@ int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
 	c.src = (uint8_t *)src;
 	c.dst = dst;
 	c.iv = iv;
+	c.mac = mac;
 	return ioctl(fd, CIOCCRYPT, &c) == 0 ? 0 : errno;
+}
+
+int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
+	       const void *src, void *dst, uint32_t len, void *iv)
+{
+	return crypt_op_run(fd, ses, op, flags, src, dst, len, iv, NULL);
+}
+
+int cdev_hash_session(int fd, uint32_t mac, const void *key, uint32_t keylen,
+		      uint32_t *ses)
+{
+	return cdev_session_op(fd, 0, NULL, 0, mac, key, keylen, ses);
+}
+
+int cdev_hash(int fd, uint32_t ses, uint16_t flags, const void *src,
+	      uint32_t len, void *mac)
+{
+	return crypt_op_run(fd, ses, COP_ENCRYPT, flags, src, NULL, len, NULL, mac);
 }
 
 int cdev_free(int fd, uint32_t ses)
@@ -211,6 +241,7 @@ const char *errname(int err)
 	case EPERM: return "EPERM";
 	case EMSGSIZE: return "EMSGSIZE";
 	case EINTR: return "EINTR";
+	case EDEADLK: return "EDEADLK";
 	case EBADF: return "EBADF";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", err);

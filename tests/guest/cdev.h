@@ -40,6 +40,22 @@ int cdev_session(int fd, uint32_t cipher, const void *key, uint32_t keylen,
 int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
 	       const void *src, void *dst, uint32_t len, void *iv);
 
+/* CIOCGSESSION with every key field given; 0 (id in *ses) or an errno value. */
+int cdev_session_op(int fd, uint32_t cipher, const void *key, uint32_t keylen,
+		    uint32_t mac, const void *mackey, uint32_t mackeylen,
+		    uint32_t *ses);
+
+/*
+ * Creates a hash (key NULL, keylen 0) or HMAC session: mac is a cryptodev
+ * algorithm, cipher 0. Returns 0 (id in *ses) or an errno value.
+ */
+int cdev_hash_session(int fd, uint32_t mac, const void *key, uint32_t keylen,
+		      uint32_t *ses);
+
+/* CIOCCRYPT on a hash session: len bytes of src, digest to mac. 0 or errno. */
+int cdev_hash(int fd, uint32_t ses, uint16_t flags, const void *src,
+	      uint32_t len, void *mac);
+
 /* CIOCFSESSION; returns 0 or an errno value. */
 int cdev_free(int fd, uint32_t ses);
 

@@ -35,6 +35,26 @@ void test_iv_chain(void);
 void test_hog(void);
 /* sessions.c: new sessions work while another user holds thousands. */
 void test_victim(void);
+/* hash.c: FIPS 180-4 / RFC 6234 and RFC 1321 digests, one-shot and in UPDATEs. */
+void test_hash_vectors(void);
+/* hash.c: RFC 2202 and RFC 4231 HMAC test cases of full length. */
+void test_hmac_vectors(void);
+/* hash.c: every hash and HMAC of random messages 0..1 MiB vs OpenSSL. */
+void test_hash_random(void);
+/* hash.c: UPDATE/FINAL split at every cut and at page edges vs one-shot. */
+void test_hash_multipart(void);
+/* hash.c: COP_FLAG_RESET, flag-less one-shot, FINAL starting afresh. */
+void test_hash_reset(void);
+/* hash.c: CIOCCPHASH mid-message: copy and original both continue right. */
+void test_cphash(void);
+/* hash.c: refusals of hash sessions and operations, and their errno. */
+void test_hash_errors(void);
+/* hash.c: CIOCGSESSINFO of hash sessions names the kernel's driver. */
+void test_hash_sessinfo(void);
+/* hash.c: threads sharing one HMAC session get right one-shot digests. */
+void test_hash_threads(void);
+/* hash.c: a child killed while hashing leaves its shared session usable. */
+void test_hash_kill(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
