@@ -42,7 +42,7 @@ module:
 	+@$(MAKE) -C guest
 
 test:
-	@scripts/deps build test vm
+	@scripts/deps build test vm install
 	+@$(MAKE) all san fuzz
 	@tests/run
 
