@@ -1217,6 +1217,57 @@ static int t_endless_guest(struct fake_guest *g)
 	return 0;
 }
 
+/* Adaptive polling's windows: double from POLL_START_US to POLL_CAP_US
+ * while requests come, halve to 0 when none do. */
+static int t_poll_windows(struct fake_guest *g)
+{
+	static const unsigned int up[] = { 25, 50, 100, 200, 200 };
+	static const unsigned int down[] = { 100, 50, 25, 12, 6, 3, 1, 0, 0 };
+	unsigned int i, us = 0;
+
+	(void)g;
+	for (i = 0; i < 5; i++) {
+		us = poll_window_next(us, 1);
+		CHECK(us == up[i], "hit %u: window %u us, want %u", i, us, up[i]);
+	}
+	for (i = 0; i < 9; i++) {
+		us = poll_window_next(us, 0);
+		CHECK(us == down[i], "miss %u: window %u us, want %u", i, us,
+		      down[i]);
+	}
+	return 0;
+}
+
+/*
+ * Polling at the longest window: a request waiting is served and keeps the
+ * window at its cap; then, with nothing posted, polling stops after the
+ * halvings (8 windows from 200 us), and the ring thread sleeps.
+ */
+static int t_adaptive_poll_stops(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	unsigned int windows = 0;
+	struct device d;
+
+	fg_desc(g, 0, status, 1, W, 0);
+	CHECK(device_over(g, &d, NULL) == 0, "ring did not start");
+	d.poll_level = d.poll_now = POLL_CAP_US;
+	fg_post(g, 0);
+	CHECK(device_polling(&d), "not polling");
+	device_poll(&d);
+	CHECK(u->idx == 1, "the waiting request was not served");
+	CHECK(d.poll_now == POLL_CAP_US, "window %u after a hit", d.poll_now);
+	while (device_polling(&d) && windows < 100) {
+		device_poll(&d);
+		windows++;
+	}
+	CHECK(windows == 8, "polling stopped after %u empty windows", windows);
+	CHECK(d.poll_level == POLL_CAP_US, "level %u", d.poll_level);
+	device_destroy(&d);
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -1259,6 +1310,8 @@ static const struct tcase tcases[] = {
 	{ "re-posted 8192-segment chains while the workers are stuck",
 	  t_repost_bound_segs },
 	{ "a guest that never stops posting", t_endless_guest },
+	{ "adaptive polling windows grow and shrink", t_poll_windows },
+	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
 };
 
 static int unit_case(const char *name, int (*fn)(struct fake_guest *),
