@@ -240,6 +240,14 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Tells an SMT sibling (and the guest's vCPU thread on it) that we spin. */
+static void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 unsigned int poll_window_next(unsigned int us, int hit)
 {
 	if (!hit)
@@ -279,11 +287,13 @@ void device_poll(struct device *d)
 	uint64_t deadline = now_us() + d->poll_now;
 	int hit = 0;
 
-	while (d->started && now_us() < deadline)
+	while (d->started && now_us() < deadline) {
 		if (vring_has_avail(&d->vr)) {
 			hit = 1;
 			break;
 		}
+		spin_pause();
+	}
 	if (hit) {
 		process(d);
 		d->poll_level = poll_window_next(d->poll_level, 1);
