@@ -1188,9 +1188,10 @@ static void *post_forever(void *arg)
 	return NULL;
 }
 
-/* Under a guest that never stops posting, one device_kick() call takes
- * at most a ring's worth and says more is waiting. */
-static int t_endless_guest(struct fake_guest *g)
+/* Under a guest that never stops posting, one call of the poll loop's
+ * (device_kick(), or device_poll() while adaptive polling goes on) takes at
+ * most a ring's worth and says more is waiting. */
+static int endless_guest(struct fake_guest *g, unsigned int poll_us)
 {
 	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
 	struct poster ps = { g, 200 * g->num };
@@ -1204,7 +1205,12 @@ static int t_endless_guest(struct fake_guest *g)
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
 
-		device_kick(&d, 0);
+		if (device_has_backlog(&d))
+			device_kick(&d, 0);
+		else if (device_polling(&d))
+			device_poll(&d);
+		else
+			device_kick(&d, poll_us);
 		if ((uint16_t)(d.vr.last_avail - before) > most)
 			most = (uint16_t)(d.vr.last_avail - before);
 		calls++;
@@ -1215,6 +1221,16 @@ static int t_endless_guest(struct fake_guest *g)
 	      most, g->num);
 	CHECK(calls > 0, "never called");
 	return 0;
+}
+
+static int t_endless_guest(struct fake_guest *g)
+{
+	return endless_guest(g, 0);
+}
+
+static int t_endless_guest_adaptive(struct fake_guest *g)
+{
+	return endless_guest(g, POLL_ADAPTIVE);
 }
 
 /* Adaptive polling's windows: double from POLL_START_US to POLL_CAP_US
@@ -1310,6 +1326,8 @@ static const struct tcase tcases[] = {
 	{ "re-posted 8192-segment chains while the workers are stuck",
 	  t_repost_bound_segs },
 	{ "a guest that never stops posting", t_endless_guest },
+	{ "a guest that never stops posting, adaptive polling",
+	  t_endless_guest_adaptive },
 	{ "adaptive polling windows grow and shrink", t_poll_windows },
 	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
 };
