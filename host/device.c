@@ -97,6 +97,8 @@ int device_start(struct device *d, const struct ring_config *cfg)
 	d->started = 1;
 	d->broken_logged = 0;
 	d->backlog = 0;
+	d->poll_level = d->poll_now = 0;
+	d->slept_at = 0;
 	vlog_limited(&d->ring_log, LOG_INFO, "data queue started: %u entries, "
 		     "avail index %u, used index %u", cfg->num, d->vr.last_avail,
 		     d->vr.used_idx);
@@ -238,6 +240,73 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Tells an SMT sibling (and the guest's vCPU thread on it) that we spin. */
+static void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+unsigned int poll_window_next(unsigned int us, int hit)
+{
+	if (!hit)
+		return us / 2;
+	if (!us)
+		return POLL_START_US;
+	return us >= POLL_CAP_US / 2 ? POLL_CAP_US : us * 2;
+}
+
+/*
+ * As KVM's halt polling: a kick that wakes the ring thread soon after it
+ * stopped polling would have been caught by a longer window, so the window
+ * grows; one that comes after the longest window would not, so it shrinks.
+ * A kick while polling changes nothing.
+ */
+static void adapt_to_kick(struct device *d)
+{
+	if (d->poll_now || !d->started)
+		return;
+	d->poll_level = poll_window_next(d->poll_level,
+					 now_us() - d->slept_at < POLL_CAP_US);
+	d->poll_now = d->poll_level;
+}
+
+int device_polling(const struct device *d)
+{
+	return d->started && d->poll_now;
+}
+
+/*
+ * A hit makes the next window the grown level; a miss halves what is left,
+ * so the polling after the last request stops within twice the level (idle
+ * costs nothing) and the level itself is kept for the next kick.
+ */
+void device_poll(struct device *d)
+{
+	uint64_t deadline = now_us() + d->poll_now;
+	int hit = 0;
+
+	while (d->started && now_us() < deadline) {
+		if (vring_has_avail(&d->vr)) {
+			hit = 1;
+			break;
+		}
+		spin_pause();
+	}
+	if (hit) {
+		process(d);
+		d->poll_level = poll_window_next(d->poll_level, 1);
+		d->poll_now = d->poll_level;
+	} else {
+		d->poll_now = poll_window_next(d->poll_now, 0);
+	}
+	if (!d->started)
+		d->poll_now = 0;
+	if (!d->poll_now)
+		d->slept_at = now_us();
+}
+
 /*
  * On an idle host, waking up costs more than a small request (the idea of
  * Linux vhost's busyloop_timeout). The window is not extended, so messages
@@ -247,6 +316,13 @@ void device_kick(struct device *d, unsigned int poll_us)
 {
 	uint64_t deadline;
 
+	if (poll_us == POLL_ADAPTIVE) {
+		adapt_to_kick(d);
+		process(d);
+		if (!d->poll_now)
+			d->slept_at = now_us();
+		return;
+	}
 	process(d);
 	if (!poll_us)
 		return;

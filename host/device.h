@@ -7,6 +7,7 @@
 #ifndef VCRYPTOD_DEVICE_H
 #define VCRYPTOD_DEVICE_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -38,7 +39,23 @@ struct device {
 	unsigned int unsignalled;
 	unsigned int queued_segs;	/* in jobs not yet completed */
 	int backlog;			/* the last kick left requests */
+	unsigned int poll_level;	/* adaptive: the window after a request */
+	unsigned int poll_now;		/* adaptive: this window; 0: asleep */
+	uint64_t slept_at;		/* adaptive: when polling last stopped */
 };
+
+/* device_kick()'s poll_us for adaptive polling (the default): windows of
+ * POLL_START_US to POLL_CAP_US, see poll_window_next(). */
+#define POLL_ADAPTIVE UINT_MAX
+#define POLL_START_US 25u
+#define POLL_CAP_US 200u
+
+/*
+ * Adaptive polling's next window after one of us microseconds in which a
+ * request came (hit) or none did: doubled (from POLL_START_US, at most
+ * POLL_CAP_US), or halved, down to 0.
+ */
+unsigned int poll_window_next(unsigned int us, int hit);
 
 /* An idle device serving requests on sessions from t. 0 or -ENOMEM. */
 int device_init(struct device *d, struct sym_session_table *t,
@@ -70,9 +87,22 @@ void device_set_call(struct device *d, int fd);
 /*
  * Serve what the guest made available, at most a ring's worth; then, with
  * poll_us, keep polling the ring for that many microseconds (a guest that
- * sends its next request soon is served without a wake-up).
+ * sends its next request soon is served without a wake-up). With
+ * POLL_ADAPTIVE, only serve, and adapt the window to the time since polling
+ * last stopped: the windows are device_poll()'s.
  */
 void device_kick(struct device *d, unsigned int poll_us);
+
+/* Nonzero while adaptive polling goes on: call device_poll() before
+ * sleeping. */
+int device_polling(const struct device *d);
+
+/*
+ * One window of adaptive polling: poll the ring until a request comes (then
+ * serve once, at most a ring's worth) or the window ends; then grow or
+ * shrink it (poll_window_next()). At most POLL_CAP_US plus one pass.
+ */
+void device_poll(struct device *d);
 
 /* Nonzero when the last kick left requests: kick again before sleeping. */
 int device_has_backlog(const struct device *d);

@@ -34,9 +34,11 @@ static void usage(FILE *f)
 		"                      (default auto: a hardware /dev/crypto, else\n"
 		"                      OpenSSL)\n"
 		"  --threads N         worker threads (default: number of CPUs)\n"
-		"  --poll-us N         after serving requests, poll the ring for up\n"
-		"                      to N microseconds before sleeping (0-1000,\n"
-		"                      default 0: spends CPU, saves a wake-up)\n"
+		"  --poll-us N|adaptive  after serving requests, poll the ring for\n"
+		"                      N microseconds (0-1000; 0: never poll) before\n"
+		"                      sleeping; adaptive (the default): windows of\n"
+		"                      up to 200 us that grow while requests keep\n"
+		"                      coming and shrink to nothing when they stop\n"
 		"  -v, --verbose       debug log (every message, session, request error)\n"
 		"  --print-capabilities  print the back-end capabilities (JSON)\n"
 		"  --version           print the version\n"
@@ -113,9 +115,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->threads = (unsigned int)v;
 			break;
 		case OPT_POLL:
+			if (!strcmp(optarg, "adaptive")) {
+				o->poll_us = POLL_ADAPTIVE;
+				break;
+			}
 			if (parse_uint(optarg, 1000, &v)) {
-				fprintf(stderr, "vcryptod: --poll-us: '%s' is not a "
-					"number from 0 to 1000\n", optarg);
+				fprintf(stderr, "vcryptod: --poll-us: '%s' is neither "
+					"adaptive nor a number from 0 to 1000\n",
+					optarg);
 				return 2;
 			}
 			o->poll_us = (unsigned int)v;
@@ -212,7 +219,7 @@ static int open_engine(const char *spec, int verbose, struct vc_engine **e)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .fd = -1, .engine = "auto" };
+	struct options o = { .fd = -1, .engine = "auto", .poll_us = POLL_ADAPTIVE };
 	struct workers *pool = NULL;
 	struct vc_engine *engine = NULL;
 	static struct vu_conn conn;

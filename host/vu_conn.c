@@ -69,7 +69,8 @@ void vu_serve(struct vu_conn *c, int fd)
 		unsigned int nfds;
 		int r;
 
-		if (poll(p, 3, device_has_backlog(&c->dev) ? 0 : -1) < 0 &&
+		if (poll(p, 3, device_has_backlog(&c->dev) ||
+			 device_polling(&c->dev) ? 0 : -1) < 0 &&
 		    errno != EINTR) {
 			vlog(LOG_ERROR, "poll: %s", strerror(errno));
 			break;
@@ -80,6 +81,8 @@ void vu_serve(struct vu_conn *c, int fd)
 			device_kick(&c->dev, c->poll_us);
 		else if (device_has_backlog(&c->dev))
 			device_kick(&c->dev, 0);
+		else if (device_polling(&c->dev))
+			device_poll(&c->dev);
 		if (mem_guard_tripped()) {
 			vlog(LOG_ERROR, "guest memory shrank under vcryptod (its "
 			     "file was truncated): closing the connection");

@@ -1188,9 +1188,10 @@ static void *post_forever(void *arg)
 	return NULL;
 }
 
-/* Under a guest that never stops posting, one device_kick() call takes
- * at most a ring's worth and says more is waiting. */
-static int t_endless_guest(struct fake_guest *g)
+/* Under a guest that never stops posting, one call of the poll loop's
+ * (device_kick(), or device_poll() while adaptive polling goes on) takes at
+ * most a ring's worth and says more is waiting. */
+static int endless_guest(struct fake_guest *g, unsigned int poll_us)
 {
 	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
 	struct poster ps = { g, 200 * g->num };
@@ -1204,7 +1205,12 @@ static int t_endless_guest(struct fake_guest *g)
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
 
-		device_kick(&d, 0);
+		if (device_has_backlog(&d))
+			device_kick(&d, 0);
+		else if (device_polling(&d))
+			device_poll(&d);
+		else
+			device_kick(&d, poll_us);
 		if ((uint16_t)(d.vr.last_avail - before) > most)
 			most = (uint16_t)(d.vr.last_avail - before);
 		calls++;
@@ -1214,6 +1220,67 @@ static int t_endless_guest(struct fake_guest *g)
 	CHECK(most <= g->num, "one call popped %u requests of a %u-entry ring",
 	      most, g->num);
 	CHECK(calls > 0, "never called");
+	return 0;
+}
+
+static int t_endless_guest(struct fake_guest *g)
+{
+	return endless_guest(g, 0);
+}
+
+static int t_endless_guest_adaptive(struct fake_guest *g)
+{
+	return endless_guest(g, POLL_ADAPTIVE);
+}
+
+/* Adaptive polling's windows: double from POLL_START_US to POLL_CAP_US
+ * while requests come, halve to 0 when none do. */
+static int t_poll_windows(struct fake_guest *g)
+{
+	static const unsigned int up[] = { 25, 50, 100, 200, 200 };
+	static const unsigned int down[] = { 100, 50, 25, 12, 6, 3, 1, 0, 0 };
+	unsigned int i, us = 0;
+
+	(void)g;
+	for (i = 0; i < 5; i++) {
+		us = poll_window_next(us, 1);
+		CHECK(us == up[i], "hit %u: window %u us, want %u", i, us, up[i]);
+	}
+	for (i = 0; i < 9; i++) {
+		us = poll_window_next(us, 0);
+		CHECK(us == down[i], "miss %u: window %u us, want %u", i, us,
+		      down[i]);
+	}
+	return 0;
+}
+
+/*
+ * Polling at the longest window: a request waiting is served and keeps the
+ * window at its cap; then, with nothing posted, polling stops after the
+ * halvings (8 windows from 200 us), and the ring thread sleeps.
+ */
+static int t_adaptive_poll_stops(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	unsigned int windows = 0;
+	struct device d;
+
+	fg_desc(g, 0, status, 1, W, 0);
+	CHECK(device_over(g, &d, NULL) == 0, "ring did not start");
+	d.poll_level = d.poll_now = POLL_CAP_US;
+	fg_post(g, 0);
+	CHECK(device_polling(&d), "not polling");
+	device_poll(&d);
+	CHECK(u->idx == 1, "the waiting request was not served");
+	CHECK(d.poll_now == POLL_CAP_US, "window %u after a hit", d.poll_now);
+	while (device_polling(&d) && windows < 100) {
+		device_poll(&d);
+		windows++;
+	}
+	CHECK(windows == 8, "polling stopped after %u empty windows", windows);
+	CHECK(d.poll_level == POLL_CAP_US, "level %u", d.poll_level);
+	device_destroy(&d);
 	return 0;
 }
 
@@ -1259,6 +1326,10 @@ static const struct tcase tcases[] = {
 	{ "re-posted 8192-segment chains while the workers are stuck",
 	  t_repost_bound_segs },
 	{ "a guest that never stops posting", t_endless_guest },
+	{ "a guest that never stops posting, adaptive polling",
+	  t_endless_guest_adaptive },
+	{ "adaptive polling windows grow and shrink", t_poll_windows },
+	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
 };
 
 static int unit_case(const char *name, int (*fn)(struct fake_guest *),

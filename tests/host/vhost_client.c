@@ -1209,6 +1209,58 @@ static int c_dead_kick(void)
 	return alive_no_leak();
 }
 
+/*
+ * Adaptive polling (the default) stops when requests stop: a stream of
+ * requests, one at a time, grows the window to its cap; then 10 s with none
+ * must cost vcryptod at most 1 % of a CPU (0.1 s; it sleeps in poll(), so
+ * it uses ~0, and a window that never shrank would spin for all 10 s).
+ * The stream's results are checked against SP 800-38A's F.2.1.
+ */
+static int c_idle_after_burst(void)
+{
+	static const char *key = "2b7e151628aed2a6abf7158809cf4f3c",
+		*iv = "000102030405060708090a0b0c0d0e0f",
+		*pt = "6bc1bee22e409f96e93d7e117393172a",
+		*ct = "7649abac8119b246cee98e9b12e9197d";
+	uint8_t k[16], v[16], p[16], c[16], pl[VU_SESSION_SIZE_7];
+	long hz = sysconf(_SC_CLK_TCK), before, used;
+	struct pollfd pf;
+	struct guest g;
+	int fd = open_conn(), i;
+	int64_t s;
+
+	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	hex_decode(key, k, 16);
+	hex_decode(iv, v, 16);
+	hex_decode(pt, p, 16);
+	hex_decode(ct, c, 16);
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, k,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	s = create(fd, pl, sizeof(pl));
+	CHECK(s >= 0, "session");
+	for (i = 0; i < 2000; i++) {
+		put_request(&g, (unsigned int)i % 4, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+			    (uint64_t)s, v, p, 16);
+		CHECK(kick_and_wait(&g, g.avail->idx) == 0, "request %d not served", i);
+		CHECK(g.mem[0x10600 + 0x1000 * (i % 4)] == VIRTIO_CRYPTO_OK &&
+		      !memcmp(g.mem + 0x10400 + 0x1000 * (i % 4), c, 16),
+		      "request %d: wrong result (status %u)", i,
+		      g.mem[0x10600 + 0x1000 * (i % 4)]);
+	}
+	before = cpu_ticks(vcd_pid);
+	pf.fd = g.call;
+	pf.events = POLLIN;
+	i = poll(&pf, 1, 10000);
+	used = cpu_ticks(vcd_pid) - before;
+	/* Closed first: a failure must not keep the next cases out. */
+	close(fd);
+	guest_free(&g);
+	CHECK(i == 0, "a completion out of nowhere");
+	CHECK(before >= 0 && used * 100 <= hz * 10, "vcryptod used %ld ticks "
+	      "(%ld a second) in 10 idle seconds", used, hz);
+	return alive_no_leak();
+}
+
 /* The front-end shrinks guest memory's file under a running ring: the
  * request touching the lost pages must not kill vcryptod (SIGBUS); the
  * connection goes, the next one is served. */
@@ -1493,6 +1545,8 @@ int main(int argc, char **argv)
 	vhost_case("ring stopped and started in a loop: rate-limited log",
 	    c_ring_restart_flood);
 	vhost_case("a kick fd that hangs up for good: no spinning", c_dead_kick);
+	vhost_case("adaptive polling: a burst, then 10 idle seconds cost <= 1 %",
+		   c_idle_after_burst);
 	vhost_case("guest memory's memfd shrunk under a running ring",
 		   c_memfd_shrunk);
 	vhost_case("SIGUSR1 counters, SIGTERM exits 0", c_signals);
