@@ -45,6 +45,7 @@ static const struct {
 	{ "cipher-write-iv", test_cipher_write_iv, true, "WRITE_IV chaining vs OpenSSL" },
 	{ "cipher-sessinfo", test_cipher_sessinfo, true, "CIOCGSESSINFO of every cipher" },
 	{ "cipher-errors", test_cipher_errors, true, "cipher refusals and their errno" },
+	{ "cipher-kill", test_cipher_kill, true, "a child killed inside kernel ciphers" },
 	{ "hog", test_hog, false, "hold 2048 sessions until a line on stdin" },
 	{ "victim", test_victim, false, "new sessions work beside a hog" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -522,4 +524,65 @@ void test_cipher_errors(void)
 		report(err == EINVAL, check, "%s (want EINVAL)", errname(err));
 	}
 	close(fd);
+}
+
+/* A child killed inside big kernel-cipher operations on shared sessions. */
+void test_cipher_kill(void)
+{
+	const size_t len = 16 << 20;
+	const struct cipher *xts = find(CRYPTO_AES_XTS), *tdes = find(CRYPTO_3DES_CBC);
+	uint8_t key[64], iv[16], pt[4096], want[4096], got[4096], byte = 0;
+	uint8_t *big = buf_alloc(len, 0);
+	uint32_t sx = 0, sd = 0;
+	int fd = cdev_open(), p[2] = { -1, -1 }, status = 0, err;
+	pid_t pid;
+
+	if (fd < 0 || !big || pipe(p)) {
+		report(false, "cipher-kill", "setup failed");
+		goto out;
+	}
+	rng_fill(key, sizeof(key));
+	if (!session(fd, xts, key, 64, &sx, "cipher-kill xts(aes)") ||
+	    !session(fd, tdes, key, 24, &sd, "cipher-kill cbc(des3_ede)"))
+		goto out;
+	memset(big, 0x5a, len);
+	rng_fill(iv, sizeof(iv));
+	pid = fork();
+	if (pid == 0) {
+		if (write(p[1], &byte, 1) != 1)
+			_exit(1);
+		for (;;) {
+			cdev_crypt(fd, sx, COP_ENCRYPT, 0, big, big, (uint32_t)len, iv);
+			cdev_crypt(fd, sd, COP_ENCRYPT, 0, big, big, (uint32_t)len, NULL);
+		}
+	}
+	if (pid < 0 || read(p[0], &byte, 1) != 1) {
+		report(false, "cipher-kill", "fork or handshake failed");
+		goto out;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	report(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "cipher-kill",
+	       "the child encrypting 16 MiB at a time was killed");
+	rng_fill(pt, sizeof(pt));
+	oracle(xts, 1, true, key, iv, pt, want, sizeof(pt));
+	err = cdev_crypt(fd, sx, COP_ENCRYPT, 0, pt, got, sizeof(pt), iv);
+	report(!err && !memcmp(got, want, sizeof(pt)), "cipher-kill",
+	       "XTS on the shared session afterwards: %s, %s", errname(err),
+	       memcmp(got, want, sizeof(pt)) ? "differs" : "equals OpenSSL's");
+	err = cdev_crypt(fd, sd, COP_ENCRYPT, 0, pt, got, sizeof(pt), NULL);
+	report(!err, "cipher-kill", "3DES without an iv afterwards (the iv lock "
+	       "was let go): %s", errname(err));
+out:
+	if (sx)
+		cdev_free(fd, sx);
+	if (sd)
+		cdev_free(fd, sd);
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	buf_free(big, 0, len);
+	if (fd >= 0)
+		close(fd);
 }

@@ -65,6 +65,8 @@ void test_cipher_write_iv(void);
 void test_cipher_sessinfo(void);
 /* ciphers.c: bad key lengths and lengths of no whole block. */
 void test_cipher_errors(void);
+/* ciphers.c: a child killed inside 16 MiB XTS and 3DES operations. */
+void test_cipher_kill(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
