@@ -34,8 +34,8 @@ int vcd_pin(unsigned long uaddr, size_t len, unsigned int gup,
 	return 0;
 }
 
-static void vcd_sg_pages(struct scatterlist *sg, struct page **pages, int nr,
-			 unsigned long uaddr, size_t len)
+void vcd_sg_pages(struct scatterlist *sg, struct page **pages, int nr,
+		  unsigned long uaddr, size_t len)
 {
 	size_t off = offset_in_page(uaddr);
 	int i;
@@ -180,6 +180,15 @@ out:
 	return err;
 }
 
+bool vcd_cipher_op_valid(const struct crypt_op *cop, unsigned int block)
+{
+	if (cop->op != COP_ENCRYPT && cop->op != COP_DECRYPT)
+		return false;
+	if (cop->flags & (COP_FLAG_AEAD_TLS_TYPE | COP_FLAG_AEAD_SRTP_TYPE))
+		return false;
+	return cop->len && cop->len <= VCD_MAX_LEN && !(cop->len % block);
+}
+
 static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 			     const struct crypt_op *cop)
 {
@@ -191,12 +200,7 @@ static int vcd_crypt_session(struct vcd_device *vd, struct vcd_session *s,
 	u32 off, n;
 	int err;
 
-	if (cop->op != COP_ENCRYPT && cop->op != COP_DECRYPT)
-		return -EINVAL;
-	if (cop->flags & (COP_FLAG_AEAD_TLS_TYPE | COP_FLAG_AEAD_SRTP_TYPE))
-		return -EINVAL;
-	if (!cop->len || cop->len > VCD_MAX_LEN ||
-	    cop->len % vcd_session_block(s))
+	if (!vcd_cipher_op_valid(cop, vcd_session_block(s)))
 		return -EINVAL;
 	c.encrypt = cop->op == COP_ENCRYPT;
 	c.ivlen = vcd_session_ivlen(s);
@@ -255,6 +259,8 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 		return -EINVAL;
 	if (s->hash)
 		err = vcd_hash_crypt(s, cop);
+	else if (s->soft)
+		err = vcd_soft_cipher_crypt(s, cop);
 	else
 		err = vcd_crypt_session(f->vd, s, cop);
 	vcd_session_put(s);

@@ -64,6 +64,10 @@ void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 		vcd_hash_info(s, si);
 		return;
 	}
+	if (s->soft) {
+		vcd_soft_cipher_info(s, si);
+		return;
+	}
 	c = vcd_session_cipher(s);
 	strscpy(si->cipher_info.cra_name, c->name,
 		sizeof(si->cipher_info.cra_name));
@@ -79,6 +83,7 @@ static void vcd_session_release(struct kref *ref)
 
 	vcd_dev_session_drop(s);
 	vcd_hash_free(s);
+	vcd_soft_cipher_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
@@ -101,17 +106,26 @@ struct vcd_session *vcd_session_get(struct vcd_file *f, u32 id)
 	return s;
 }
 
+/* The device's cipher for sop, or NULL when the device does not offer it. */
+static const struct vcd_cipher *vcd_device_cipher(const struct vcd_device *vd,
+						  const struct session_op *sop)
+{
+	const struct vcd_cipher *c = vcd_cipher_find(sop->cipher);
+
+	if (!c || !(vd->services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER)) ||
+	    !(vd->cipher_mask & BIT_ULL(c->algo)))
+		return NULL;
+	return c;
+}
+
 static int vcd_session_check(const struct vcd_device *vd,
 			     const struct session_op *sop,
 			     const struct vcd_cipher **cipher)
 {
-	const struct vcd_cipher *c = vcd_cipher_find(sop->cipher);
+	const struct vcd_cipher *c = vcd_device_cipher(vd, sop);
 
 	/* Cipher and MAC chained in one session: not yet. */
 	if (sop->mac || !c)
-		return -EINVAL;
-	if (!(vd->services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER)) ||
-	    !(vd->cipher_mask & BIT_ULL(c->algo)))
 		return -EINVAL;
 	if (sop->keylen != 16 && sop->keylen != 24 && sop->keylen != 32)
 		return -EINVAL;
@@ -151,11 +165,13 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 {
 	/* The device offers the guest no hash: the kernel does them. */
 	bool hash = sop->mac && !sop->cipher;
+	/* Nor every cipher: the kernel does the others. */
+	bool soft = !hash && !sop->mac && !vcd_device_cipher(f->vd, sop);
 	const struct vcd_cipher *c = NULL;
 	struct vcd_session *s;
 	int err;
 
-	if (!hash) {
+	if (!hash && !soft) {
 		err = vcd_session_check(f->vd, sop, &c);
 		if (err)
 			return err;
@@ -175,8 +191,12 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	INIT_LIST_HEAD(&s->dev[0].node);
 	INIT_LIST_HEAD(&s->dev[1].node);
 	s->vd = f->vd;
-	err = hash ? vcd_hash_create(s, sop) :
-		     vcd_session_cipher_init(s, c, sop);
+	if (hash)
+		err = vcd_hash_create(s, sop);
+	else if (soft)
+		err = vcd_soft_cipher_create(s, sop);
+	else
+		err = vcd_session_cipher_init(s, c, sop);
 	if (err)
 		goto err_free;
 	err = vcd_session_insert(f, s);
@@ -187,6 +207,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 
 err_free:
 	vcd_hash_free(s);
+	vcd_soft_cipher_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);

@@ -46,6 +46,7 @@ extern dev_t vcd_devt;
 
 struct vcd_device;
 struct vcd_hash;
+struct vcd_soft_cipher;
 
 struct vcd_queue {
 	char name[16];
@@ -145,6 +146,7 @@ struct vcd_session {
 	u32 cipher;			/* cryptodev algorithm, 0 for a hash */
 	u32 mac;			/* cryptodev hash or HMAC, 0 for none */
 	struct vcd_hash *hash;		/* hash.c's state when mac is set */
+	struct vcd_soft_cipher *soft;	/* a cipher the kernel does, or NULL */
 	u32 algo;			/* virtio algorithm */
 	u32 keylen;
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
@@ -259,6 +261,14 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
  */
 int vcd_pin(unsigned long uaddr, size_t len, unsigned int gup,
 	    struct page **pages, int *nr);
+/*
+ * Whether cop is a cipher operation a session of that block size takes:
+ * encrypt or decrypt, no AEAD flag, len 1..VCD_MAX_LEN in whole blocks.
+ */
+bool vcd_cipher_op_valid(const struct crypt_op *cop, unsigned int block);
+/* Fills sg[0..nr) with the len bytes at uaddr in its nr pinned pages. */
+void vcd_sg_pages(struct scatterlist *sg, struct page **pages, int nr,
+		  unsigned long uaddr, size_t len);
 
 /* hash.c */
 /*
@@ -274,6 +284,21 @@ int vcd_hash_crypt(struct vcd_session *s, const struct crypt_op *cop);
 int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src);
 /* Fills hash_info, alignmask and flags of a hash session (CIOCGSESSINFO). */
 void vcd_hash_info(const struct vcd_session *s, struct session_info_op *si);
+
+/* soft_cipher.c */
+/*
+ * Makes s a cipher session (sop->cipher set, sop->mac 0) done by the kernel
+ * crypto API; 0 or errno (-EINVAL for a cipher the kernel lacks or a key it
+ * refuses).
+ */
+int vcd_soft_cipher_create(struct vcd_session *s, const struct session_op *sop);
+/* Frees the kernel cipher of s, if any. */
+void vcd_soft_cipher_free(struct vcd_session *s);
+/* CIOCCRYPT on a kernel cipher session; 0 or errno. */
+int vcd_soft_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop);
+/* Fills cipher_info, alignmask and flags of a kernel cipher session. */
+void vcd_soft_cipher_info(const struct vcd_session *s,
+			  struct session_info_op *si);
 
 /* ioctl.c */
 extern const struct file_operations vcd_fops;

@@ -55,6 +55,18 @@ void test_hash_sessinfo(void);
 void test_hash_threads(void);
 /* hash.c: a child killed while hashing leaves its shared session usable. */
 void test_hash_kill(void);
+/* ciphers.c: SP 800-38A, IEEE 1619, FIPS 81, SP 800-67, RFC 3713... vectors. */
+void test_cipher_vectors(void);
+/* ciphers.c: every cipher, random round trips 16 B..1 MiB vs OpenSSL. */
+void test_cipher_random(void);
+/* ciphers.c: WRITE_IV and iv-less chaining give OpenSSL's one stream. */
+void test_cipher_write_iv(void);
+/* ciphers.c: CIOCGSESSINFO names the driver that does each cipher. */
+void test_cipher_sessinfo(void);
+/* ciphers.c: bad key lengths and lengths of no whole block. */
+void test_cipher_errors(void);
+/* ciphers.c: a child killed inside 16 MiB XTS and 3DES operations. */
+void test_cipher_kill(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
