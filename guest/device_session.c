@@ -79,14 +79,15 @@ static int vcd_create(struct vcd_session *s, bool encrypt, u64 *id)
 	return err;
 }
 
-static void vcd_destroy(struct vcd_device *vd, u64 id)
+/* 0, -EAGAIN (the device is being reset: try again after it), or gone. */
+static int vcd_destroy(struct vcd_device *vd, u64 id)
 {
 	struct vcd_req *req;
 	int err;
 
 	req = vcd_req_alloc();
 	if (!req)
-		return;
+		return -ENOMEM;
 	req->ctrl.hdr.header.opcode =
 		cpu_to_le32(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION);
 	req->ctrl.hdr.u.destroy_session.session_id = cpu_to_le64(id);
@@ -102,6 +103,26 @@ static void vcd_destroy(struct vcd_device *vd, u64 id)
 		pr_warn_ratelimited("destroying device session %llu failed: %d\n",
 				    id, err);
 	vcd_req_put(req);
+	return err;
+}
+
+static void vcd_queue_destroy(struct vcd_device *vd, struct vcd_doomed *d);
+
+/*
+ * Destroys id now, or, while the device is being reset, hands it to the
+ * destroy work: a back-end that was not restarted still holds it.
+ */
+static void vcd_destroy_now(struct vcd_device *vd, u64 id)
+{
+	struct vcd_doomed *d;
+
+	if (vcd_destroy(vd, id) != -EAGAIN)
+		return;
+	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return;
+	d->id = id;
+	vcd_queue_destroy(vd, d);
 }
 
 /*
@@ -113,6 +134,7 @@ static void vcd_destroy_work(struct work_struct *work)
 	struct vcd_device *vd = container_of(work, struct vcd_device,
 					     destroy_work);
 	struct vcd_doomed *d;
+	int tries;
 
 	for (;;) {
 		spin_lock(&vd->lru_lock);
@@ -123,7 +145,10 @@ static void vcd_destroy_work(struct work_struct *work)
 		spin_unlock(&vd->lru_lock);
 		if (!d)
 			break;
-		vcd_destroy(vd, d->id);
+		/* A reset is under way: destroy it once the device is back. */
+		for (tries = 0; vcd_destroy(vd, d->id) == -EAGAIN && tries < 3;
+		     tries++)
+			flush_work(&vd->recover_work);
 		kfree(d);
 		spin_lock(&vd->lru_lock);
 		vd->nr_doomed--;
@@ -185,7 +210,7 @@ static int vcd_reserve(struct vcd_device *vd, bool evict)
 		pending = vd->nr_doomed;
 		if (!pending && vcd_evict(vd, &victim)) {
 			spin_unlock(&vd->lru_lock);
-			vcd_destroy(vd, victim);
+			vcd_destroy_now(vd, victim);
 			return 0;
 		}
 		spin_unlock(&vd->lru_lock);
@@ -232,7 +257,7 @@ int vcd_dev_session_get(struct vcd_session *s, bool encrypt, u64 *id)
 	}
 	spin_unlock(&vd->lru_lock);
 	if (stale)
-		vcd_destroy(vd, old_id);
+		vcd_destroy_now(vd, old_id);
 
 	for (tries = 0; ; tries++) {
 		err = vcd_reserve(vd, tries > 0);
@@ -270,10 +295,22 @@ void vcd_dev_session_put(struct vcd_session *s, bool encrypt)
 	spin_unlock(&s->vd->lru_lock);
 }
 
+/* Hands d (its id set) to the destroy work. */
+static void vcd_queue_destroy(struct vcd_device *vd, struct vcd_doomed *d)
+{
+	spin_lock(&vd->lru_lock);
+	list_add_tail(&d->node, &vd->doomed);
+	vd->nr_doomed++;
+	spin_unlock(&vd->lru_lock);
+	kref_get(&vd->ref);
+	if (!queue_work(vcd_wq, &vd->destroy_work))
+		vcd_device_put(vd);
+}
+
 static void vcd_doom(struct vcd_device *vd, struct vcd_dev_session *ds,
 		     struct vcd_doomed *d)
 {
-	bool queued;
+	u64 id;
 
 	spin_lock(&vd->lru_lock);
 	if (!ds->live) {
@@ -281,24 +318,17 @@ static void vcd_doom(struct vcd_device *vd, struct vcd_dev_session *ds,
 		kfree(d);
 		return;
 	}
+	id = ds->id;
 	vcd_unlink(vd, ds);
 	vd->nr_sessions--;
+	spin_unlock(&vd->lru_lock);
 	if (!d) {
 		/* Out of memory: destroy it here rather than leak it. */
-		u64 id = ds->id;
-
-		spin_unlock(&vd->lru_lock);
-		vcd_destroy(vd, id);
+		vcd_destroy_now(vd, id);
 		return;
 	}
-	d->id = ds->id;
-	list_add_tail(&d->node, &vd->doomed);
-	vd->nr_doomed++;
-	spin_unlock(&vd->lru_lock);
-	kref_get(&vd->ref);
-	queued = queue_work(vcd_wq, &vd->destroy_work);
-	if (!queued)
-		vcd_device_put(vd);
+	d->id = id;
+	vcd_queue_destroy(vd, d);
 }
 
 void vcd_dev_session_drop(struct vcd_session *s)
