@@ -272,7 +272,8 @@ static int vcd_sk_decrypt(struct skcipher_request *sreq)
 	.base.cra_driver_name = mode "-aes-" VCD_NAME,			\
 	.base.cra_priority = VCD_SK_PRIORITY,				\
 	.base.cra_flags = CRYPTO_ALG_ASYNC |				\
-			  CRYPTO_ALG_KERN_DRIVER_ONLY,			\
+			  CRYPTO_ALG_KERN_DRIVER_ONLY |			\
+			  CRYPTO_ALG_ALLOCATES_MEMORY,			\
 	.base.cra_blocksize = block,					\
 	.base.cra_ctxsize = sizeof(struct vcd_sk_ctx),			\
 	.base.cra_module = THIS_MODULE,					\

@@ -8,6 +8,11 @@
  *                               "held", waits for a line on stdin, then
  *                               tries once more: prints "after: ok" (right
  *                               result) or "after: ERRNO_NAME".
+ *   kapi load DRIVER            prints "load running" after one right
+ *                               request, then sends 64 KiB requests until
+ *                               one fails: "load ended: ERRNO_NAME after N,
+ *                               W wrong", and keeps the socket bound
+ *                               until stdin ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,10 +170,56 @@ static int cmd_hold(const char *driver)
 	return 0;
 }
 
+static int cmd_load(const char *driver)
+{
+	static uint8_t in[65536], out[65536], want[65536];
+	const char *mode = mode_of(driver);
+	unsigned long n = 0, wrong = 0;
+	uint8_t key[32], iv[BLOCK];
+	char line[64];
+	int tfm, op, err;
+
+	fill_random(key, sizeof(key));
+	fill_random(iv, sizeof(iv));
+	fill_random(in, sizeof(in));
+	if (ossl_crypt(mode, 1, key, sizeof(key), iv, in, want, sizeof(in))) {
+		fprintf(stderr, "kapi: OpenSSL %s failed\n", mode);
+		return 1;
+	}
+	op = afalg_open(driver, key, sizeof(key), &tfm);
+	if (op < 0) {
+		fprintf(stderr, "kapi: %s: %s\n", driver, strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		memset(out, 0, sizeof(out));
+		if (afalg_crypt(op, 1, iv, in, out, sizeof(in))) {
+			err = errno;
+			break;
+		}
+		if (memcmp(out, want, sizeof(out)))
+			wrong++;
+		if (!n++) {
+			printf("load running\n");
+			fflush(stdout);
+		}
+	}
+	printf("load ended: %s after %lu, %lu wrong\n", strerrorname_np(err),
+	       n, wrong);
+	fflush(stdout);
+	/* the socket stays bound until the caller is done with its checks */
+	while (fgets(line, sizeof(line), stdin))
+		;
+	close(op);
+	close(tfm);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kapi check DRIVER [ROUNDS] | kapi hold DRIVER\n"
+		"Usage: kapi check DRIVER [ROUNDS] | kapi hold DRIVER |"
+		" kapi load DRIVER\n"
 		"AF_ALG on the crypto API driver DRIVER against OpenSSL.\n"
 		"Exit: 0 all checks passed, 1 a check failed, 2 usage.\n");
 }
@@ -201,6 +252,8 @@ int main(int argc, char **argv)
 		return cmd_check(argv[1], argc == 3 ? (unsigned)atoi(argv[2]) : 24);
 	if (argc == 2 && !strcmp(argv[0], "hold"))
 		return cmd_hold(argv[1]);
+	if (argc == 2 && !strcmp(argv[0], "load"))
+		return cmd_load(argv[1]);
 	usage(stderr);
 	return 2;
 }
