@@ -132,25 +132,39 @@ static int cmd_check(const char *driver, unsigned rounds)
 	return check_exit("kapi check");
 }
 
+/*
+ * A socket on driver with a random key (AES-256) and iv, random in and
+ * OpenSSL's encryption of it in want; the operation socket or -1.
+ */
+static int open_known(const char *driver, uint8_t *iv, uint8_t *in,
+		      uint8_t *want, size_t len, int *tfm)
+{
+	uint8_t key[32];
+	int op;
+
+	fill_random(key, sizeof(key));
+	fill_random(iv, BLOCK);
+	fill_random(in, len);
+	if (ossl_crypt(mode_of(driver), 1, key, sizeof(key), iv, in, want,
+		       len)) {
+		fprintf(stderr, "kapi: OpenSSL %s failed\n", mode_of(driver));
+		return -1;
+	}
+	op = afalg_open(driver, key, sizeof(key), tfm);
+	if (op < 0)
+		fprintf(stderr, "kapi: %s: %s\n", driver, strerror(errno));
+	return op;
+}
+
 static int cmd_hold(const char *driver)
 {
-	uint8_t key[16], iv[BLOCK], in[4096], out[4096], want[4096];
-	const char *mode = mode_of(driver);
+	uint8_t iv[BLOCK], in[4096], out[4096], want[4096];
 	char line[64];
 	int tfm, op;
 
-	fill_random(key, sizeof(key));
-	fill_random(iv, sizeof(iv));
-	fill_random(in, sizeof(in));
-	if (ossl_crypt(mode, 1, key, sizeof(key), iv, in, want, sizeof(in))) {
-		fprintf(stderr, "kapi: OpenSSL %s failed\n", mode);
+	op = open_known(driver, iv, in, want, sizeof(in), &tfm);
+	if (op < 0)
 		return 1;
-	}
-	op = afalg_open(driver, key, sizeof(key), &tfm);
-	if (op < 0) {
-		fprintf(stderr, "kapi: %s: %s\n", driver, strerror(errno));
-		return 1;
-	}
 	if (afalg_crypt(op, 1, iv, in, out, sizeof(in)) ||
 	    memcmp(out, want, sizeof(out))) {
 		fprintf(stderr, "kapi: %s: first request wrong\n", driver);
@@ -173,24 +187,14 @@ static int cmd_hold(const char *driver)
 static int cmd_load(const char *driver)
 {
 	static uint8_t in[65536], out[65536], want[65536];
-	const char *mode = mode_of(driver);
 	unsigned long n = 0, wrong = 0;
-	uint8_t key[32], iv[BLOCK];
+	uint8_t iv[BLOCK];
 	char line[64];
 	int tfm, op, err;
 
-	fill_random(key, sizeof(key));
-	fill_random(iv, sizeof(iv));
-	fill_random(in, sizeof(in));
-	if (ossl_crypt(mode, 1, key, sizeof(key), iv, in, want, sizeof(in))) {
-		fprintf(stderr, "kapi: OpenSSL %s failed\n", mode);
+	op = open_known(driver, iv, in, want, sizeof(in), &tfm);
+	if (op < 0)
 		return 1;
-	}
-	op = afalg_open(driver, key, sizeof(key), &tfm);
-	if (op < 0) {
-		fprintf(stderr, "kapi: %s: %s\n", driver, strerror(errno));
-		return 1;
-	}
 	for (;;) {
 		memset(out, 0, sizeof(out));
 		if (afalg_crypt(op, 1, iv, in, out, sizeof(in))) {
