@@ -67,8 +67,7 @@ static void vcd_copy_from_pages(void *to, struct page **pages,
 	}
 }
 
-/* Big-endian 128-bit counter += n. */
-static void vcd_ctr_add(u8 *ctr, u32 n)
+void vcd_ctr_add(u8 *ctr, u32 n)
 {
 	int i;
 
