@@ -67,7 +67,8 @@ static void vcd_copy_from_pages(void *to, struct page **pages,
 	}
 }
 
-void vcd_ctr_add(u8 *ctr, u32 n)
+/* Big-endian 128-bit counter += n. */
+static void vcd_ctr_add(u8 *ctr, u32 n)
 {
 	int i;
 

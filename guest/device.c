@@ -262,7 +262,6 @@ static int vcd_probe(struct virtio_device *vdev)
 	INIT_WORK(&vd->recover_work, vcd_device_recover);
 	atomic_set(&vd->epoch, 0);
 	vcd_dev_sessions_init(vd);
-	INIT_LIST_HEAD(&vd->sk_node);
 	vd->vdev = vdev;
 	vd->poll = vcd_poll;
 	err = vcd_read_config(vd);
@@ -281,8 +280,6 @@ static int vcd_probe(struct virtio_device *vdev)
 	err = vcd_register(vd);
 	if (err)
 		goto err_reset;
-	/* Before the log line: tests wait for it to use the crypto API. */
-	vcd_skcipher_add(vd);
 	dev_info(&vdev->dev, "/dev/cryptodev%d%s\n", vd->minor,
 		 vd->alias ? " and /dev/crypto" : "");
 	return 0;
@@ -377,7 +374,6 @@ static void vcd_remove(struct virtio_device *vdev)
 {
 	struct vcd_device *vd = vdev->priv;
 
-	vcd_skcipher_remove(vd);
 	vcd_unregister(vd);
 	mutex_lock(&vd->reset_lock);
 	vcd_kill(vd);
@@ -412,5 +408,4 @@ int vcd_device_init(void)
 void vcd_device_exit(void)
 {
 	unregister_virtio_driver(&vcd_driver);
-	vcd_skcipher_exit();
 }

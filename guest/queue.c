@@ -19,7 +19,6 @@ static void vcd_req_free(struct vcd_req *req)
 		unpin_user_pages_dirty_lock(req->dst_pages, req->nr_dst, true);
 	if (req->nr_src)
 		unpin_user_pages(req->src_pages, req->nr_src);
-	kfree_sensitive(req->bounce);
 	kfree_sensitive(req);
 }
 

@@ -84,7 +84,6 @@ struct vcd_device {
 	u64 cipher_mask;
 	u32 max_cipher_key_len;
 	u32 chunk;			/* bytes per data request, max */
-	struct list_head sk_node;	/* on skcipher.c's device list */
 };
 
 /*
@@ -116,7 +115,6 @@ struct vcd_req {
 			struct virtio_crypto_inhdr in;
 		} data;
 	};
-	void *bounce;			/* kfree()d with the request */
 	int nr_src;			/* pinned, read only */
 	int nr_dst;			/* pinned for writing */
 	struct page *src_pages[VCD_CHUNK_PAGES];
@@ -271,20 +269,6 @@ bool vcd_cipher_op_valid(const struct crypt_op *cop, unsigned int block);
 /* Fills sg[0..nr) with the len bytes at uaddr in its nr pinned pages. */
 void vcd_sg_pages(struct scatterlist *sg, struct page **pages, int nr,
 		  unsigned long uaddr, size_t len);
-
-/* Big-endian 128-bit counter ctr += n (CTR mode's next IV). */
-void vcd_ctr_add(u8 *ctr, u32 n);
-
-/* skcipher.c */
-/*
- * Makes vd's ciphers available to the crypto API, registering the ones not
- * yet registered (probe, once vd is ready).
- */
-void vcd_skcipher_add(struct vcd_device *vd);
-/* New tfms no longer get vd (remove, before vd is killed). */
-void vcd_skcipher_remove(struct vcd_device *vd);
-/* Unregisters the algorithms (module exit: no tfm is left). */
-void vcd_skcipher_exit(void);
 
 /* hash.c */
 /*

@@ -9,8 +9,3 @@ PROGS += $(B)/tests/driver-abuse
 $(B)/tests/driver-abuse: $(B)/tests/driver/driver-abuse.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-PROGS += $(B)/tests/kapi
-$(B)/tests/kapi: $(B)/tests/driver/kapi.o
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

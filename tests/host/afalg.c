@@ -13,11 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_alg.h>
 #include <openssl/evp.h>
 
-#include "../afalg.h"
+#ifndef SOL_ALG
+#define SOL_ALG 279
+#endif
 
 struct alg {
 	int tfm, op;
@@ -26,9 +30,19 @@ struct alg {
 static int alg_open(struct alg *a, const char *driver, const uint8_t *key,
 		    size_t keylen)
 {
-	a->op = afalg_open(driver, key, keylen, &a->tfm);
-	if (a->op < 0) {
+	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+
+	strcpy((char *)sa.salg_type, "skcipher");
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", driver);
+	a->tfm = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (a->tfm < 0 || bind(a->tfm, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(a->tfm, SOL_ALG, ALG_SET_KEY, key, (socklen_t)keylen)) {
 		fprintf(stderr, "vcryptod-afalg: %s: %s\n", driver, strerror(errno));
+		return -1;
+	}
+	a->op = accept4(a->tfm, NULL, 0, SOCK_CLOEXEC);
+	if (a->op < 0) {
+		fprintf(stderr, "vcryptod-afalg: accept: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -43,9 +57,47 @@ static void alg_close(struct alg *a)
 static int alg_crypt(struct alg *a, int encrypt, const uint8_t *iv,
 		     const uint8_t *in, uint8_t *out, size_t len)
 {
-	if (afalg_crypt(a->op, encrypt, iv, in, out, len)) {
-		fprintf(stderr, "vcryptod-afalg: request: %s\n", strerror(errno));
+	union {
+		char buf[CMSG_SPACE(sizeof(uint32_t)) +
+			 CMSG_SPACE(sizeof(struct af_alg_iv) + 16)];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)in, len };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+	struct af_alg_iv *aiv;
+	size_t got = 0;
+
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_ALG;
+	cm->cmsg_type = ALG_SET_OP;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint32_t));
+	*(uint32_t *)CMSG_DATA(cm) = encrypt ? ALG_OP_ENCRYPT : ALG_OP_DECRYPT;
+	cm = CMSG_NXTHDR(&mh, cm);
+	cm->cmsg_level = SOL_ALG;
+	cm->cmsg_type = ALG_SET_IV;
+	cm->cmsg_len = CMSG_LEN(sizeof(struct af_alg_iv) + 16);
+	aiv = (struct af_alg_iv *)CMSG_DATA(cm);
+	aiv->ivlen = 16;
+	memcpy(aiv->iv, iv, 16);
+	if (sendmsg(a->op, &mh, 0) != (ssize_t)len) {
+		fprintf(stderr, "vcryptod-afalg: sendmsg: %s\n", strerror(errno));
 		return -1;
+	}
+	while (got < len) {
+		ssize_t n = read(a->op, out + got, len - got);
+
+		if (n <= 0) {
+			fprintf(stderr, "vcryptod-afalg: read: %s\n",
+				n ? strerror(errno) : "end of file");
+			return -1;
+		}
+		got += (size_t)n;
 	}
 	return 0;
 }
