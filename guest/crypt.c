@@ -257,7 +257,9 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 
 	if (!s)
 		return -EINVAL;
-	if (s->hash)
+	if (s->aead)
+		err = -EINVAL;	/* CIOCAUTHCRYPT's, as cryptodev-linux */
+	else if (s->hash)
 		err = vcd_hash_crypt(s, cop);
 	else if (s->soft)
 		err = vcd_soft_cipher_crypt(s, cop);

@@ -252,12 +252,8 @@ void vcd_hash_info(const struct vcd_session *s, struct session_info_op *si)
 {
 	struct crypto_shash *tfm = s->hash->tfm;
 
-	strscpy(si->hash_info.cra_name, crypto_shash_alg_name(tfm),
-		sizeof(si->hash_info.cra_name));
-	strscpy(si->hash_info.cra_driver_name,
-		crypto_tfm_alg_driver_name(crypto_shash_tfm(tfm)),
-		sizeof(si->hash_info.cra_driver_name));
+	vcd_alg_info(&si->hash_info, crypto_shash_alg_name(tfm),
+		     crypto_tfm_alg_driver_name(crypto_shash_tfm(tfm)));
 	si->alignmask = 0;
-	si->flags = crypto_shash_alg(tfm)->base.cra_flags &
-		    CRYPTO_ALG_KERN_DRIVER_ONLY ? SIOP_FLAG_KERNEL_DRIVER_ONLY : 0;
+	si->flags = vcd_alg_flags(&crypto_shash_alg(tfm)->base);
 }

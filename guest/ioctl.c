@@ -91,6 +91,26 @@ static long vcd_cryptop(struct vcd_file *f, void __user *arg)
 	return vcd_crypt(f, &cop);
 }
 
+/* Only AEAD sessions so far; the others get EINVAL, as an unknown id. */
+static long vcd_authcrypt(struct vcd_file *f, void __user *arg)
+{
+	struct crypt_auth_op op;
+	struct vcd_session *s;
+	int err = -EINVAL;
+
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	s = vcd_session_get(f, op.ses);
+	if (!s)
+		return -EINVAL;
+	if (s->aead)
+		err = vcd_aead_crypt(s, &op);
+	vcd_session_put(s);
+	if (!err && copy_to_user(arg, &op, sizeof(op)))
+		err = -EFAULT;
+	return err;
+}
+
 static long vcd_gsessinfo(struct vcd_file *f, void __user *arg)
 {
 	struct session_info_op si;
@@ -151,6 +171,8 @@ static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vcd_cryptop(f, uarg);
 	case CIOCGSESSINFO:
 		return vcd_gsessinfo(f, uarg);
+	case CIOCAUTHCRYPT:
+		return vcd_authcrypt(f, uarg);
 	case CIOCCPHASH:
 		return vcd_cphash(f, uarg);
 	case CIOCASYMFEAT:

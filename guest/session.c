@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/crypto.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -56,6 +57,18 @@ unsigned int vcd_session_ivlen(const struct vcd_session *s)
 	return vcd_session_cipher(s)->ivlen;
 }
 
+void vcd_alg_info(struct alg_info *ai, const char *name, const char *driver)
+{
+	strscpy(ai->cra_name, name, sizeof(ai->cra_name));
+	strscpy(ai->cra_driver_name, driver, sizeof(ai->cra_driver_name));
+}
+
+u32 vcd_alg_flags(const struct crypto_alg *alg)
+{
+	return alg->cra_flags & CRYPTO_ALG_KERN_DRIVER_ONLY ?
+	       SIOP_FLAG_KERNEL_DRIVER_ONLY : 0;
+}
+
 void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 {
 	const struct vcd_cipher *c;
@@ -68,11 +81,12 @@ void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 		vcd_soft_cipher_info(s, si);
 		return;
 	}
+	if (s->aead) {
+		vcd_aead_info(s, si);
+		return;
+	}
 	c = vcd_session_cipher(s);
-	strscpy(si->cipher_info.cra_name, c->name,
-		sizeof(si->cipher_info.cra_name));
-	strscpy(si->cipher_info.cra_driver_name, c->driver,
-		sizeof(si->cipher_info.cra_driver_name));
+	vcd_alg_info(&si->cipher_info, c->name, c->driver);
 	si->alignmask = 0;
 	si->flags = SIOP_FLAG_KERNEL_DRIVER_ONLY;
 }
@@ -84,6 +98,7 @@ static void vcd_session_release(struct kref *ref)
 	vcd_dev_session_drop(s);
 	vcd_hash_free(s);
 	vcd_soft_cipher_free(s);
+	vcd_aead_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);
@@ -165,13 +180,15 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 {
 	/* The device offers the guest no hash: the kernel does them. */
 	bool hash = sop->mac && !sop->cipher;
-	/* Nor every cipher: the kernel does the others. */
-	bool soft = !hash && !sop->mac && !vcd_device_cipher(f->vd, sop);
+	/* Nor AEAD, nor every cipher: the kernel does the others. */
+	bool aead = !hash && vcd_aead_cipher(sop->cipher);
+	bool soft = !hash && !aead && !sop->mac &&
+		    !vcd_device_cipher(f->vd, sop);
 	const struct vcd_cipher *c = NULL;
 	struct vcd_session *s;
 	int err;
 
-	if (!hash && !soft) {
+	if (!hash && !aead && !soft) {
 		err = vcd_session_check(f->vd, sop, &c);
 		if (err)
 			return err;
@@ -193,6 +210,8 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	s->vd = f->vd;
 	if (hash)
 		err = vcd_hash_create(s, sop);
+	else if (aead)
+		err = vcd_aead_create(s, sop);
 	else if (soft)
 		err = vcd_soft_cipher_create(s, sop);
 	else
@@ -208,6 +227,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 err_free:
 	vcd_hash_free(s);
 	vcd_soft_cipher_free(s);
+	vcd_aead_free(s);
 	mutex_destroy(&s->iv_lock);
 	mutex_destroy(&s->lock);
 	kfree_sensitive(s);

@@ -112,13 +112,9 @@ void vcd_soft_cipher_info(const struct vcd_session *s,
 	struct crypto_skcipher *tfm = s->soft->tfm;
 	struct crypto_alg *base = &crypto_skcipher_alg(tfm)->base;
 
-	strscpy(si->cipher_info.cra_name, base->cra_name,
-		sizeof(si->cipher_info.cra_name));
-	strscpy(si->cipher_info.cra_driver_name, base->cra_driver_name,
-		sizeof(si->cipher_info.cra_driver_name));
+	vcd_alg_info(&si->cipher_info, base->cra_name, base->cra_driver_name);
 	si->alignmask = crypto_skcipher_alignmask(tfm);
-	si->flags = base->cra_flags & CRYPTO_ALG_KERN_DRIVER_ONLY ?
-		    SIOP_FLAG_KERNEL_DRIVER_ONLY : 0;
+	si->flags = vcd_alg_flags(base);
 }
 
 /* Pinned pages of one chunk, and the scatterlists over them. */

@@ -47,6 +47,8 @@ extern dev_t vcd_devt;
 struct vcd_device;
 struct vcd_hash;
 struct vcd_soft_cipher;
+struct vcd_aead;
+struct crypto_alg;
 
 struct vcd_queue {
 	char name[16];
@@ -147,6 +149,7 @@ struct vcd_session {
 	u32 mac;			/* cryptodev hash or HMAC, 0 for none */
 	struct vcd_hash *hash;		/* hash.c's state when mac is set */
 	struct vcd_soft_cipher *soft;	/* a cipher the kernel does, or NULL */
+	struct vcd_aead *aead;		/* an AEAD the kernel does, or NULL */
 	u32 algo;			/* virtio algorithm */
 	u32 keylen;
 	u8 key[CRYPTO_CIPHER_MAX_KEY_LEN];
@@ -236,6 +239,10 @@ unsigned int vcd_session_block(const struct vcd_session *s);
 unsigned int vcd_session_ivlen(const struct vcd_session *s);
 /* Fills the algorithm names of s (CIOCGSESSINFO). */
 void vcd_session_info(const struct vcd_session *s, struct session_info_op *si);
+/* Sets ai's names (truncated to fit). */
+void vcd_alg_info(struct alg_info *ai, const char *name, const char *driver);
+/* SIOP_FLAG_KERNEL_DRIVER_ONLY if the kernel's alg is a driver's, else 0. */
+u32 vcd_alg_flags(const struct crypto_alg *alg);
 
 /* device_session.c */
 /* Sets up vd's empty device session cache. */
@@ -299,6 +306,26 @@ int vcd_soft_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop);
 /* Fills cipher_info, alignmask and flags of a kernel cipher session. */
 void vcd_soft_cipher_info(const struct vcd_session *s,
 			  struct session_info_op *si);
+
+/* aead.c */
+/* Whether cipher is an AEAD (AES-GCM, AES-CCM), done by aead.c. */
+bool vcd_aead_cipher(u32 cipher);
+/*
+ * Makes s an AEAD session (sop->cipher an AEAD, sop->mac 0) done by the
+ * kernel crypto API; 0 or errno (-EINVAL for a kernel without it or a bad
+ * key).
+ */
+int vcd_aead_create(struct vcd_session *s, const struct session_op *sop);
+/* Frees the AEAD of s, if any. */
+void vcd_aead_free(struct vcd_session *s);
+/*
+ * CIOCAUTHCRYPT on an AEAD session, as cryptodev-linux: on success op->len
+ * is the length written to dst and op->tag where the tag is. 0, -EBADMSG
+ * (decryption: the tag does not match; dst is untouched), or errno.
+ */
+int vcd_aead_crypt(struct vcd_session *s, struct crypt_auth_op *op);
+/* Fills cipher_info, alignmask and flags of an AEAD session. */
+void vcd_aead_info(const struct vcd_session *s, struct session_info_op *si);
 
 /* ioctl.c */
 extern const struct file_operations vcd_fops;

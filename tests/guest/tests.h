@@ -67,6 +67,16 @@ void test_cipher_sessinfo(void);
 void test_cipher_errors(void);
 /* ciphers.c: a child killed inside 16 MiB XTS and 3DES operations. */
 void test_cipher_kill(void);
+/* aead.c: the GCM specification's and RFC 3610's vectors on CIOCAUTHCRYPT. */
+void test_aead_vectors(void);
+/* aead.c: GCM and CCM of random messages 0 B..1 MiB vs OpenSSL, any placement. */
+void test_aead_random(void);
+/* aead.c: a flipped bit anywhere gives EBADMSG and leaves dst untouched. */
+void test_aead_forged(void);
+/* aead.c: AEAD refusals and their errno. */
+void test_aead_errors(void);
+/* aead.c: CIOCGSESSINFO of AEAD sessions names the kernel's driver. */
+void test_aead_sessinfo(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
