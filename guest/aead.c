@@ -98,14 +98,14 @@ void vcd_aead_free(struct vcd_session *s)
 	s->aead = NULL;
 }
 
-void vcd_aead_info(const struct vcd_session *s, struct session_info_op *si)
+u32 vcd_aead_info(const struct vcd_session *s, struct session_info_op *si)
 {
 	struct crypto_aead *tfm = s->aead->tfm;
 	struct crypto_alg *base = &crypto_aead_alg(tfm)->base;
 
 	vcd_alg_info(&si->cipher_info, base->cra_name, base->cra_driver_name);
 	si->alignmask = crypto_aead_alignmask(tfm);
-	si->flags = vcd_alg_flags(base);
+	return vcd_alg_flags(base);
 }
 
 /*

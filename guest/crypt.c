@@ -250,6 +250,40 @@ out_unlock:
 	return err;
 }
 
+static int vcd_cipher_crypt(struct vcd_device *vd, struct vcd_session *s,
+			    const struct crypt_op *cop)
+{
+	if (s->soft)
+		return vcd_soft_cipher_crypt(s, cop);
+	return vcd_crypt_session(vd, s, cop);
+}
+
+/*
+ * A cipher and a MAC, as cryptodev-linux chains them: the MAC is of the
+ * plaintext, so of src before encrypting and of dst after decrypting.
+ * Checked whole first, so a bad length leaves the MAC's state alone; len 0
+ * only moves the MAC (a FINAL after UPDATEs).
+ */
+static int vcd_chain_crypt(struct vcd_device *vd, struct vcd_session *s,
+			   const struct crypt_op *cop)
+{
+	struct crypt_op mac_op = *cop;
+	int err;
+
+	if (cop->len && !vcd_cipher_op_valid(cop, vcd_session_block(s)))
+		return -EINVAL;
+	if (cop->op == COP_DECRYPT && cop->len) {
+		err = vcd_cipher_crypt(vd, s, cop);
+		if (err)
+			return err;
+		mac_op.src = cop->dst;
+	}
+	err = vcd_hash_crypt(s, &mac_op);
+	if (err || cop->op == COP_DECRYPT || !cop->len)
+		return err;
+	return vcd_cipher_crypt(vd, s, cop);
+}
+
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 {
 	struct vcd_session *s = vcd_session_get(f, cop->ses);
@@ -259,12 +293,12 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 		return -EINVAL;
 	if (s->aead)
 		err = -EINVAL;	/* CIOCAUTHCRYPT's, as cryptodev-linux */
+	else if (s->hash && s->cipher)
+		err = vcd_chain_crypt(f->vd, s, cop);
 	else if (s->hash)
 		err = vcd_hash_crypt(s, cop);
-	else if (s->soft)
-		err = vcd_soft_cipher_crypt(s, cop);
 	else
-		err = vcd_crypt_session(f->vd, s, cop);
+		err = vcd_cipher_crypt(f->vd, s, cop);
 	vcd_session_put(s);
 	return err;
 }

@@ -248,12 +248,11 @@ int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src)
 	return err;
 }
 
-void vcd_hash_info(const struct vcd_session *s, struct session_info_op *si)
+u32 vcd_hash_info(const struct vcd_session *s, struct session_info_op *si)
 {
 	struct crypto_shash *tfm = s->hash->tfm;
 
 	vcd_alg_info(&si->hash_info, crypto_shash_alg_name(tfm),
 		     crypto_tfm_alg_driver_name(crypto_shash_tfm(tfm)));
-	si->alignmask = 0;
-	si->flags = vcd_alg_flags(&crypto_shash_alg(tfm)->base);
+	return vcd_alg_flags(&crypto_shash_alg(tfm)->base);
 }

@@ -49,6 +49,8 @@ static const struct vcd_cipher *vcd_session_cipher(const struct vcd_session *s)
 
 unsigned int vcd_session_block(const struct vcd_session *s)
 {
+	if (s->soft)
+		return vcd_soft_cipher_block(s);
 	return vcd_session_cipher(s)->block;
 }
 
@@ -69,26 +71,24 @@ u32 vcd_alg_flags(const struct crypto_alg *alg)
 	       SIOP_FLAG_KERNEL_DRIVER_ONLY : 0;
 }
 
+/* KERNEL_DRIVER_ONLY only when every part of the session is a driver's. */
 void vcd_session_info(const struct vcd_session *s, struct session_info_op *si)
 {
+	u32 flags = SIOP_FLAG_KERNEL_DRIVER_ONLY;
 	const struct vcd_cipher *c;
 
-	if (s->hash) {
-		vcd_hash_info(s, si);
-		return;
-	}
-	if (s->soft) {
-		vcd_soft_cipher_info(s, si);
-		return;
-	}
-	if (s->aead) {
-		vcd_aead_info(s, si);
-		return;
-	}
-	c = vcd_session_cipher(s);
-	vcd_alg_info(&si->cipher_info, c->name, c->driver);
 	si->alignmask = 0;
-	si->flags = SIOP_FLAG_KERNEL_DRIVER_ONLY;
+	if (s->hash)
+		flags &= vcd_hash_info(s, si);
+	if (s->soft) {
+		flags &= vcd_soft_cipher_info(s, si);
+	} else if (s->aead) {
+		flags &= vcd_aead_info(s, si);
+	} else if (s->cipher) {
+		c = vcd_session_cipher(s);
+		vcd_alg_info(&si->cipher_info, c->name, c->driver);
+	}
+	si->flags = flags;
 }
 
 static void vcd_session_release(struct kref *ref)
@@ -139,8 +139,7 @@ static int vcd_session_check(const struct vcd_device *vd,
 {
 	const struct vcd_cipher *c = vcd_device_cipher(vd, sop);
 
-	/* Cipher and MAC chained in one session: not yet. */
-	if (sop->mac || !c)
+	if (!c)
 		return -EINVAL;
 	if (sop->keylen != 16 && sop->keylen != 24 && sop->keylen != 32)
 		return -EINVAL;
@@ -182,8 +181,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	bool hash = sop->mac && !sop->cipher;
 	/* Nor AEAD, nor every cipher: the kernel does the others. */
 	bool aead = !hash && vcd_aead_cipher(sop->cipher);
-	bool soft = !hash && !aead && !sop->mac &&
-		    !vcd_device_cipher(f->vd, sop);
+	bool soft = !hash && !aead && !vcd_device_cipher(f->vd, sop);
 	const struct vcd_cipher *c = NULL;
 	struct vcd_session *s;
 	int err;
@@ -216,6 +214,9 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 		err = vcd_soft_cipher_create(s, sop);
 	else
 		err = vcd_session_cipher_init(s, c, sop);
+	/* A cipher and a MAC chained: the MAC is the kernel's (hash.c). */
+	if (!err && !hash && !aead && sop->mac)
+		err = vcd_hash_create(s, sop);
 	if (err)
 		goto err_free;
 	err = vcd_session_insert(f, s);

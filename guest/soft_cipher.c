@@ -106,15 +106,20 @@ void vcd_soft_cipher_free(struct vcd_session *s)
 	s->soft = NULL;
 }
 
-void vcd_soft_cipher_info(const struct vcd_session *s,
-			  struct session_info_op *si)
+unsigned int vcd_soft_cipher_block(const struct vcd_session *s)
+{
+	return crypto_skcipher_blocksize(s->soft->tfm);
+}
+
+u32 vcd_soft_cipher_info(const struct vcd_session *s,
+			 struct session_info_op *si)
 {
 	struct crypto_skcipher *tfm = s->soft->tfm;
 	struct crypto_alg *base = &crypto_skcipher_alg(tfm)->base;
 
 	vcd_alg_info(&si->cipher_info, base->cra_name, base->cra_driver_name);
 	si->alignmask = crypto_skcipher_alignmask(tfm);
-	si->flags = vcd_alg_flags(base);
+	return vcd_alg_flags(base);
 }
 
 /* Pinned pages of one chunk, and the scatterlists over them. */

@@ -279,18 +279,22 @@ void vcd_sg_pages(struct scatterlist *sg, struct page **pages, int nr,
 
 /* hash.c */
 /*
- * Makes s a hash or HMAC session (sop->mac set, sop->cipher 0) done by the
- * kernel crypto API; 0 or errno (-EINVAL for an algorithm the kernel lacks).
+ * Gives s the hash or HMAC sop->mac, done by the kernel crypto API: a hash
+ * session, or the MAC of a chained one; 0 or errno (-EINVAL for an
+ * algorithm the kernel lacks).
  */
 int vcd_hash_create(struct vcd_session *s, const struct session_op *sop);
 /* Frees the hash state of s, if any. */
 void vcd_hash_free(struct vcd_session *s);
-/* CIOCCRYPT on a hash session (UPDATE/FINAL/RESET as cryptodev-linux). */
+/*
+ * CIOCCRYPT's MAC: of cop->len bytes at cop->src into cop->mac, with
+ * UPDATE/FINAL/RESET as cryptodev-linux.
+ */
 int vcd_hash_crypt(struct vcd_session *s, const struct crypt_op *cop);
 /* CIOCCPHASH: dst continues from src's state (same algorithm); 0 or errno. */
 int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src);
-/* Fills hash_info, alignmask and flags of a hash session (CIOCGSESSINFO). */
-void vcd_hash_info(const struct vcd_session *s, struct session_info_op *si);
+/* Fills hash_info of a session with a hash; returns its SIOP flags. */
+u32 vcd_hash_info(const struct vcd_session *s, struct session_info_op *si);
 
 /* soft_cipher.c */
 /*
@@ -303,9 +307,11 @@ int vcd_soft_cipher_create(struct vcd_session *s, const struct session_op *sop);
 void vcd_soft_cipher_free(struct vcd_session *s);
 /* CIOCCRYPT on a kernel cipher session; 0 or errno. */
 int vcd_soft_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop);
-/* Fills cipher_info, alignmask and flags of a kernel cipher session. */
-void vcd_soft_cipher_info(const struct vcd_session *s,
-			  struct session_info_op *si);
+/* Block size of the kernel cipher of s (1 for stream modes). */
+unsigned int vcd_soft_cipher_block(const struct vcd_session *s);
+/* Fills cipher_info and alignmask of a kernel cipher; returns its SIOP flags. */
+u32 vcd_soft_cipher_info(const struct vcd_session *s,
+			 struct session_info_op *si);
 
 /* aead.c */
 /* Whether cipher is an AEAD (AES-GCM, AES-CCM), done by aead.c. */
@@ -324,8 +330,8 @@ void vcd_aead_free(struct vcd_session *s);
  * (decryption: the tag does not match; dst is untouched), or errno.
  */
 int vcd_aead_crypt(struct vcd_session *s, struct crypt_auth_op *op);
-/* Fills cipher_info, alignmask and flags of an AEAD session. */
-void vcd_aead_info(const struct vcd_session *s, struct session_info_op *si);
+/* Fills cipher_info and alignmask of an AEAD session; returns its SIOP flags. */
+u32 vcd_aead_info(const struct vcd_session *s, struct session_info_op *si);
 
 /* ioctl.c */
 extern const struct file_operations vcd_fops;

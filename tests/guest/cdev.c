@@ -100,6 +100,12 @@ int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
 	return crypt_op_run(fd, ses, op, flags, src, dst, len, iv, NULL);
 }
 
+int cdev_crypt_mac(int fd, uint32_t ses, uint16_t op, uint16_t flags,
+		   const void *src, void *dst, uint32_t len, void *iv, void *mac)
+{
+	return crypt_op_run(fd, ses, op, flags, src, dst, len, iv, mac);
+}
+
 int cdev_hash_session(int fd, uint32_t mac, const void *key, uint32_t keylen,
 		      uint32_t *ses)
 {

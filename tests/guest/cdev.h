@@ -40,6 +40,10 @@ int cdev_session(int fd, uint32_t cipher, const void *key, uint32_t keylen,
 int cdev_crypt(int fd, uint32_t ses, uint16_t op, uint16_t flags,
 	       const void *src, void *dst, uint32_t len, void *iv);
 
+/* CIOCCRYPT on a chained (cipher and MAC) session, MAC to mac; 0 or errno. */
+int cdev_crypt_mac(int fd, uint32_t ses, uint16_t op, uint16_t flags,
+		   const void *src, void *dst, uint32_t len, void *iv, void *mac);
+
 /* CIOCGSESSION with every key field given; 0 (id in *ses) or an errno value. */
 int cdev_session_op(int fd, uint32_t cipher, const void *key, uint32_t keylen,
 		    uint32_t mac, const void *mackey, uint32_t mackeylen,

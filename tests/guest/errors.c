@@ -141,7 +141,7 @@ static void bad_sessions(int fd)
 	static const uint32_t bad_keylens[] = { 0, 1, 8, 15, 17, 20, 31, 33, 48, 64,
 						65, 1000, 0xffffffff };
 	static const uint32_t bad_ciphers[] = { 0, CRYPTO_SKIPJACK_CBC, CRYPTO_ARC4,
-		CRYPTO_AES_GCM, 9999, 0xffffffff };
+		CRYPTO_LZS_COMP, 9999, 0xffffffff };
 	uint8_t key[CRYPTO_CIPHER_MAX_KEY_LEN * 2] = { 0 }, *gap = hole();
 	char what[64];
 	uint32_t ses;

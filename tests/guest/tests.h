@@ -77,6 +77,12 @@ void test_aead_forged(void);
 void test_aead_errors(void);
 /* aead.c: CIOCGSESSINFO of AEAD sessions names the kernel's driver. */
 void test_aead_sessinfo(void);
+/* chain.c: cipher and MAC in one session, random messages vs OpenSSL. */
+void test_chain_random(void);
+/* chain.c: UPDATEs continue cipher and MAC; FINAL; a refusal in between. */
+void test_chain_multipart(void);
+/* chain.c: CIOCGSESSINFO of a chained session, and chained refusals. */
+void test_chain_sessinfo(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
