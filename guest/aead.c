@@ -34,27 +34,29 @@ struct vcd_aead {
 	struct mutex lock;	/* the tfm's tag length, per operation */
 };
 
-bool vcd_aead_cipher(u32 cipher)
+/* The kernel's name of an AEAD cipher, or NULL. */
+static const char *vcd_aead_name(u32 cipher)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vcd_aead_algs); i++)
 		if (vcd_aead_algs[i].cipher == cipher)
-			return true;
-	return false;
+			return vcd_aead_algs[i].name;
+	return NULL;
+}
+
+bool vcd_aead_cipher(u32 cipher)
+{
+	return vcd_aead_name(cipher);
 }
 
 int vcd_aead_create(struct vcd_session *s, const struct session_op *sop)
 {
-	const char *name = NULL;
+	const char *name = vcd_aead_name(sop->cipher);
 	struct vcd_aead *a;
-	unsigned int i;
 	u8 *key;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(vcd_aead_algs); i++)
-		if (vcd_aead_algs[i].cipher == sop->cipher)
-			name = vcd_aead_algs[i].name;
 	if (!name || sop->mac || !sop->keylen ||
 	    sop->keylen > CRYPTO_CIPHER_MAX_KEY_LEN)
 		return -EINVAL;
