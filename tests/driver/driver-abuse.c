@@ -195,6 +195,8 @@ static void hostile_pointers(int fd, uint32_t ses)
 	      "CIOCGSESSINFO argument in the kernel: %s", strerror(errno));
 	CHECK(ioctl(fd, CIOCASYMFEAT, KERNEL_PTR) && errno == EFAULT,
 	      "CIOCASYMFEAT argument in the kernel: %s", strerror(errno));
+	CHECK(ioctl(fd, CIOCAUTHCRYPT, KERNEL_PTR) && errno == EFAULT,
+	      "CIOCAUTHCRYPT argument in the kernel: %s", strerror(errno));
 }
 
 /* Argument blocks that can be read but not written back. */

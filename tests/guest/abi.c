@@ -50,6 +50,7 @@ static const struct {
 	{ "aead-random", test_aead_random, true, "GCM and CCM vs OpenSSL, 0 B..1 MiB" },
 	{ "aead-forged", test_aead_forged, true, "forgeries: EBADMSG, dst untouched" },
 	{ "aead-errors", test_aead_errors, true, "AEAD refusals and their errno" },
+	{ "aead-garbage", test_aead_garbage, true, "garbage on CIOCAUTHCRYPT: clean errnos" },
 	{ "aead-sessinfo", test_aead_sessinfo, true, "CIOCGSESSINFO of AEAD sessions" },
 	{ "chain-random", test_chain_random, true, "cipher+MAC sessions vs OpenSSL" },
 	{ "chain-multipart", test_chain_multipart, true, "chained UPDATE/FINAL" },

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -456,4 +457,98 @@ void test_aead_sessinfo(void)
 		cdev_free(fd, ses);
 	}
 	close(fd);
+}
+
+/* One of the pointers garbage is made of: good, NULL, hostile. */
+static void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone)
+{
+	switch (rng_range(0, 15)) {
+	case 0:
+		return NULL;
+	case 1:
+		return (void *)0xffffffff81000000UL;	/* the kernel's */
+	case 2:
+		return (void *)(uintptr_t)-16;		/* wraps */
+	case 3:
+		return ro + rng_range(0, PAGE - 1);
+	case 4:
+		return gone + rng_range(0, PAGE - 1);
+	default:
+		return good + rng_range(0, span - 1);
+	}
+}
+
+/*
+ * Garbage on CIOCAUTHCRYPT: random fields and pointers (NULL, a kernel
+ * address, a wrapping one, a read-only page, an unmapped one, anywhere in a
+ * buffer followed by an unmapped page) on GCM and CCM sessions. Every call
+ * answers 0 or a clean errno, and the sessions still give the spec's answer.
+ */
+void test_aead_garbage(void)
+{
+	enum { SPAN = 32 * PAGE, CALLS = 3000 };
+	static const int ok_errs[] = { 0, EINVAL, EFAULT, EBADMSG, ENOMEM };
+	uint8_t *map = mmap(NULL, SPAN + 3 * PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t key[16] = { 0 }, iv[16] = { 0 }, out[32];
+	unsigned int calls = 0, bad = 0, answers[5] = { 0 };
+	uint32_t ses[NAEADS];
+	int fd = cdev_open(), err;
+
+	if (!report(fd >= 0 && map != MAP_FAILED, "aead-garbage", "open %s, map",
+		    cdev_path))
+		return;
+	/* good: SPAN bytes, then an unmapped page; a read-only page; a gone one */
+	uint8_t *good = map, *gone = map + SPAN, *ro = map + SPAN + PAGE;
+	munmap(gone, PAGE);
+	mprotect(ro, PAGE, PROT_READ);
+	rng_fill(good, SPAN);
+	for (size_t i = 0; i < NAEADS; i++) {
+		err = cdev_session(fd, aeads[i].id, key, sizeof(key), &ses[i]);
+		if (!report(!err, "aead-garbage", "%s: CIOCGSESSION: %s",
+			    aeads[i].name, errname(err)))
+			goto out;
+	}
+	for (calls = 0; calls < CALLS; calls++) {
+		struct crypt_auth_op op;
+		size_t e;
+
+		rng_fill(&op, sizeof(op));
+		op.ses = ses[rng_range(0, NAEADS - 1)];
+		op.op = (uint16_t)(rng_range(0, 9) ? rng_range(0, 1) : rng_next());
+		op.flags = rng_range(0, 9) ? 0 : (uint16_t)rng_next();
+		op.len = rng_range(0, 3) ? (uint32_t)rng_range(0, SPAN + PAGE) :
+					   (uint32_t)rng_next();
+		op.auth_len = rng_range(0, 3) ? (uint32_t)rng_range(0, PAGE + 16) :
+						(uint32_t)rng_next();
+		op.tag_len = rng_range(0, 3) ? 4 * (uint32_t)rng_range(0, 4) :
+					       (uint32_t)rng_next();
+		op.auth_src = garbage_ptr(good, SPAN, ro, gone);
+		op.src = garbage_ptr(good, SPAN, ro, gone);
+		op.dst = garbage_ptr(good, SPAN, ro, gone);
+		op.iv = garbage_ptr(good, SPAN, ro, gone);
+		err = authcrypt(fd, &op);
+		for (e = 0; e < 5 && ok_errs[e] != err; e++)
+			;
+		if (e == 5 && bad++ < 5)
+			report(false, "aead-garbage", "call %u: %s", calls, errname(err));
+		else if (e < 5)
+			answers[e]++;
+	}
+	report(!bad, "aead-garbage", "%u calls of random fields and pointers: "
+	       "%u succeeded, %u EINVAL, %u EFAULT, %u EBADMSG, %u ENOMEM, %u other",
+	       calls, answers[0], answers[1], answers[2], answers[3], answers[4], bad);
+	/* Afterwards GCM still gives the spec's test case 2 (tag first 16 bytes). */
+	iv[0] = 0;
+	uint8_t zero[16] = { 0 }, want[32];
+	hex_decode(vectors[0].ct, want, sizeof(want));
+	struct crypt_auth_op op = auth_op(ses[0], COP_ENCRYPT, NULL, 0, zero, out,
+					  16, 16, iv);
+	err = authcrypt(fd, &op);
+	report(!err && !memcmp(out, want, 32), "aead-garbage",
+	       "then GCM test case 2 on the same session: %s%s", errname(err),
+	       !err && memcmp(out, want, 32) ? ", differs" : "");
+out:
+	close(fd);
+	munmap(map, SPAN + 3 * PAGE);
 }

@@ -75,6 +75,8 @@ void test_aead_random(void);
 void test_aead_forged(void);
 /* aead.c: AEAD refusals and their errno. */
 void test_aead_errors(void);
+/* aead.c: random fields and hostile pointers on CIOCAUTHCRYPT: clean errnos. */
+void test_aead_garbage(void);
 /* aead.c: CIOCGSESSINFO of AEAD sessions names the kernel's driver. */
 void test_aead_sessinfo(void);
 /* chain.c: cipher and MAC in one session, random messages vs OpenSSL. */
