@@ -250,12 +250,11 @@ out_unlock:
 	return err;
 }
 
-static int vcd_cipher_crypt(struct vcd_device *vd, struct vcd_session *s,
-			    const struct crypt_op *cop)
+int vcd_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop)
 {
 	if (s->soft)
 		return vcd_soft_cipher_crypt(s, cop);
-	return vcd_crypt_session(vd, s, cop);
+	return vcd_crypt_session(s->vd, s, cop);
 }
 
 /*
@@ -264,8 +263,7 @@ static int vcd_cipher_crypt(struct vcd_device *vd, struct vcd_session *s,
  * Checked whole first, so a bad length leaves the MAC's state alone; len 0
  * only moves the MAC (a FINAL after UPDATEs).
  */
-static int vcd_chain_crypt(struct vcd_device *vd, struct vcd_session *s,
-			   const struct crypt_op *cop)
+static int vcd_chain_crypt(struct vcd_session *s, const struct crypt_op *cop)
 {
 	struct crypt_op mac_op = *cop;
 	int err;
@@ -273,7 +271,7 @@ static int vcd_chain_crypt(struct vcd_device *vd, struct vcd_session *s,
 	if (cop->len && !vcd_cipher_op_valid(cop, vcd_session_block(s)))
 		return -EINVAL;
 	if (cop->op == COP_DECRYPT && cop->len) {
-		err = vcd_cipher_crypt(vd, s, cop);
+		err = vcd_cipher_crypt(s, cop);
 		if (err)
 			return err;
 		mac_op.src = cop->dst;
@@ -281,7 +279,7 @@ static int vcd_chain_crypt(struct vcd_device *vd, struct vcd_session *s,
 	err = vcd_hash_crypt(s, &mac_op);
 	if (err || cop->op == COP_DECRYPT || !cop->len)
 		return err;
-	return vcd_cipher_crypt(vd, s, cop);
+	return vcd_cipher_crypt(s, cop);
 }
 
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
@@ -291,14 +289,14 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 
 	if (!s)
 		return -EINVAL;
-	if (s->aead)
+	if (s->aead || s->tls_only)
 		err = -EINVAL;	/* CIOCAUTHCRYPT's, as cryptodev-linux */
 	else if (s->hash && s->cipher)
-		err = vcd_chain_crypt(f->vd, s, cop);
+		err = vcd_chain_crypt(s, cop);
 	else if (s->hash)
 		err = vcd_hash_crypt(s, cop);
 	else
-		err = vcd_cipher_crypt(f->vd, s, cop);
+		err = vcd_cipher_crypt(s, cop);
 	vcd_session_put(s);
 	return err;
 }

@@ -224,6 +224,36 @@ out:
 	return err;
 }
 
+int vcd_hash_record(struct vcd_session *s, const u8 *kbuf, u32 klen,
+		    const u8 __user *ubuf, u32 ulen, u8 *digest)
+{
+	struct vcd_hash *h = s->hash;
+	int err;
+
+	if (mutex_lock_killable(&h->lock))
+		return -EINTR;
+	err = crypto_shash_export(h->desc, h->saved);
+	if (err)
+		goto out;
+	err = crypto_shash_init(h->desc);
+	if (!err && klen)
+		err = crypto_shash_update(h->desc, kbuf, klen);
+	if (!err)
+		err = vcd_hash_user(h->desc, (unsigned long)ubuf, ulen);
+	if (!err)
+		err = crypto_shash_final(h->desc, digest);
+	if (crypto_shash_import(h->desc, h->saved))
+		pr_warn_once("cannot restore a hash state\n");
+out:
+	mutex_unlock(&h->lock);
+	return err;
+}
+
+unsigned int vcd_hash_size(const struct vcd_session *s)
+{
+	return crypto_shash_digestsize(s->hash->tfm);
+}
+
 int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src)
 {
 	struct vcd_hash *first, *second;

@@ -91,7 +91,7 @@ static long vcd_cryptop(struct vcd_file *f, void __user *arg)
 	return vcd_crypt(f, &cop);
 }
 
-/* Only AEAD sessions so far; the others get EINVAL, as an unknown id. */
+/* AEAD sessions, and the TLS and SRTP forms of cipher and MAC sessions. */
 static long vcd_authcrypt(struct vcd_file *f, void __user *arg)
 {
 	struct crypt_auth_op op;
@@ -105,6 +105,10 @@ static long vcd_authcrypt(struct vcd_file *f, void __user *arg)
 		return -EINVAL;
 	if (s->aead)
 		err = vcd_aead_crypt(s, &op);
+	else if (op.flags & COP_FLAG_AEAD_SRTP_TYPE)
+		err = vcd_srtp_crypt(s, &op);
+	else if ((op.flags & COP_FLAG_AEAD_TLS_TYPE) || s->tls_only)
+		err = vcd_tls_crypt(s, &op);
 	vcd_session_put(s);
 	if (!err && copy_to_user(arg, &op, sizeof(op)))
 		err = -EFAULT;

@@ -175,7 +175,8 @@ static int vcd_session_cipher_init(struct vcd_session *s,
 	return 0;
 }
 
-int vcd_session_create(struct vcd_file *f, struct session_op *sop)
+static int vcd_session_new(struct vcd_file *f, struct session_op *sop,
+			   bool tls_only)
 {
 	/* The device offers the guest no hash: the kernel does them. */
 	bool hash = sop->mac && !sop->cipher;
@@ -206,6 +207,7 @@ int vcd_session_create(struct vcd_file *f, struct session_op *sop)
 	INIT_LIST_HEAD(&s->dev[0].node);
 	INIT_LIST_HEAD(&s->dev[1].node);
 	s->vd = f->vd;
+	s->tls_only = tls_only;
 	if (hash)
 		err = vcd_hash_create(s, sop);
 	else if (aead)
@@ -234,6 +236,36 @@ err_free:
 	kfree_sensitive(s);
 err_count:
 	atomic_dec(&f->nr_sessions);
+	return err;
+}
+
+/* The MAC of a CRYPTO_TLS1x_* cipher (AES-CBC and an HMAC), or 0. */
+static u32 vcd_tls_mac(u32 cipher)
+{
+	switch (cipher) {
+	case CRYPTO_TLS11_AES_CBC_HMAC_SHA1:
+		return CRYPTO_SHA1_HMAC;
+	case CRYPTO_TLS12_AES_CBC_HMAC_SHA256:
+		return CRYPTO_SHA2_256_HMAC;
+	}
+	return 0;
+}
+
+int vcd_session_create(struct vcd_file *f, struct session_op *sop)
+{
+	u32 mac = vcd_tls_mac(sop->cipher);
+	struct session_op tls = *sop;
+	int err;
+
+	if (!mac)
+		return vcd_session_new(f, sop, false);
+	/* Both keys in one session: the chained session they stand for. */
+	if (sop->mac && sop->mac != mac)
+		return -EINVAL;
+	tls.cipher = CRYPTO_AES_CBC;
+	tls.mac = mac;
+	err = vcd_session_new(f, &tls, true);
+	sop->ses = tls.ses;
 	return err;
 }
 

@@ -54,14 +54,31 @@ static const struct vcd_soft_alg *vcd_soft_find(u32 cipher)
 	return NULL;
 }
 
-int vcd_soft_cipher_create(struct vcd_session *s, const struct session_op *sop)
+static void vcd_soft_cipher_destroy(struct vcd_soft_cipher *sc)
 {
-	const struct vcd_soft_alg *a = vcd_soft_find(sop->cipher);
+	crypto_free_skcipher(sc->tfm);
+	kfree(sc);
+}
+
+void vcd_soft_cipher_free(struct vcd_session *s)
+{
+	if (s->soft)
+		vcd_soft_cipher_destroy(s->soft);
+	if (s->record)
+		vcd_soft_cipher_destroy(s->record);
+	s->soft = NULL;
+	s->record = NULL;
+}
+
+/* A kernel skcipher for a cryptodev cipher, keyed; -EINVAL if it has none. */
+static int vcd_soft_cipher_new(struct vcd_soft_cipher **out, u32 cipher,
+			       const u8 *key, u32 keylen)
+{
+	const struct vcd_soft_alg *a = vcd_soft_find(cipher);
 	struct vcd_soft_cipher *sc;
-	u8 *key;
 	int err;
 
-	if (!a || !sop->keylen || sop->keylen > CRYPTO_CIPHER_MAX_KEY_LEN)
+	if (!a || !keylen || keylen > CRYPTO_CIPHER_MAX_KEY_LEN)
 		return -EINVAL;
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
 	if (!sc)
@@ -74,36 +91,49 @@ int vcd_soft_cipher_create(struct vcd_session *s, const struct session_op *sop)
 		/* A kernel without the algorithm: as cryptodev-linux says. */
 		return err == -ENOENT ? -EINVAL : err;
 	}
-	if (crypto_skcipher_ivsize(sc->tfm) > VCD_BLOCK) {
-		err = -EINVAL;
-		goto err_free;
+	if (crypto_skcipher_ivsize(sc->tfm) > VCD_BLOCK ||
+	    crypto_skcipher_setkey(sc->tfm, key, keylen)) {
+		vcd_soft_cipher_destroy(sc);
+		return -EINVAL;
 	}
-	key = memdup_user(sop->key, sop->keylen);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
-		goto err_free;
-	}
-	err = crypto_skcipher_setkey(sc->tfm, key, sop->keylen) ? -EINVAL : 0;
-	kfree_sensitive(key);
-	if (err)
-		goto err_free;
-	s->cipher = a->cipher;
-	s->soft = sc;
+	*out = sc;
 	return 0;
+}
 
-err_free:
-	crypto_free_skcipher(sc->tfm);
-	kfree(sc);
+int vcd_soft_cipher_create(struct vcd_session *s, const struct session_op *sop)
+{
+	u8 *key;
+	int err;
+
+	if (!vcd_soft_find(sop->cipher) || !sop->keylen ||
+	    sop->keylen > CRYPTO_CIPHER_MAX_KEY_LEN)
+		return -EINVAL;
+	key = memdup_user(sop->key, sop->keylen);
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	err = vcd_soft_cipher_new(&s->soft, sop->cipher, key, sop->keylen);
+	kfree_sensitive(key);
+	if (!err)
+		s->cipher = sop->cipher;
 	return err;
 }
 
-void vcd_soft_cipher_free(struct vcd_session *s)
+int vcd_soft_cipher_record(struct vcd_session *s, struct vcd_soft_cipher **out)
 {
-	if (!s->soft)
-		return;
-	crypto_free_skcipher(s->soft->tfm);
-	kfree(s->soft);
-	s->soft = NULL;
+	int err = 0;
+
+	if (s->soft) {
+		*out = s->soft;
+		return 0;
+	}
+	if (mutex_lock_killable(&s->lock))
+		return -EINTR;
+	if (!s->record)
+		err = vcd_soft_cipher_new(&s->record, s->cipher, s->key,
+					  s->keylen);
+	mutex_unlock(&s->lock);
+	*out = s->record;
+	return err;
 }
 
 unsigned int vcd_soft_cipher_block(const struct vcd_session *s)
@@ -268,4 +298,37 @@ out_free:
 	skcipher_request_free(req);
 	memzero_explicit(iv, sizeof(iv));
 	return err;
+}
+
+int vcd_soft_cipher_kernel(struct vcd_soft_cipher *sc, bool encrypt,
+			   struct scatterlist *sg, u32 len, u8 *iv)
+{
+	struct skcipher_request *req;
+	struct crypto_wait wait;
+	int err;
+
+	if (len % crypto_skcipher_blocksize(sc->tfm))
+		return -EINVAL;
+	req = skcipher_request_alloc(sc->tfm, GFP_KERNEL_ACCOUNT);
+	if (!req)
+		return -ENOMEM;
+	crypto_init_wait(&wait);
+	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
+				      CRYPTO_TFM_REQ_MAY_BACKLOG,
+				      crypto_req_done, &wait);
+	skcipher_request_set_crypt(req, sg, sg, len, iv);
+	err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
+				       crypto_skcipher_decrypt(req), &wait);
+	skcipher_request_free(req);
+	return err ? -EINVAL : 0;
+}
+
+unsigned int vcd_soft_cipher_ivsize(const struct vcd_soft_cipher *sc)
+{
+	return crypto_skcipher_ivsize(sc->tfm);
+}
+
+unsigned int vcd_soft_cipher_blocksize(const struct vcd_soft_cipher *sc)
+{
+	return crypto_skcipher_blocksize(sc->tfm);
 }

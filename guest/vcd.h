@@ -149,6 +149,8 @@ struct vcd_session {
 	u32 mac;			/* cryptodev hash or HMAC, 0 for none */
 	struct vcd_hash *hash;		/* hash.c's state when mac is set */
 	struct vcd_soft_cipher *soft;	/* a cipher the kernel does, or NULL */
+	struct vcd_soft_cipher *record;	/* the kernel's copy for TLS records */
+	bool tls_only;			/* a CRYPTO_TLS1x_* session */
 	struct vcd_aead *aead;		/* an AEAD the kernel does, or NULL */
 	u32 algo;			/* virtio algorithm */
 	u32 keylen;
@@ -262,6 +264,8 @@ void vcd_dev_session_drop(struct vcd_session *s);
 /* crypt.c */
 /* Runs one CIOCCRYPT operation; 0 or errno. */
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
+/* The cipher part of cop on s, by the device or the kernel; 0 or errno. */
+int vcd_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop);
 /*
  * Pins the pages under [uaddr, uaddr + len) (len > 0) into pages, *nr of
  * them, for writing when gup has FOLL_WRITE; 0, -EFAULT or -ENOMEM.
@@ -295,6 +299,15 @@ int vcd_hash_crypt(struct vcd_session *s, const struct crypt_op *cop);
 int vcd_hash_copy(struct vcd_session *dst, struct vcd_session *src);
 /* Fills hash_info of a session with a hash; returns its SIOP flags. */
 u32 vcd_hash_info(const struct vcd_session *s, struct session_info_op *si);
+/* Digest size of s's hash or MAC. */
+unsigned int vcd_hash_size(const struct vcd_session *s);
+/*
+ * The MAC of a record, from scratch: of klen bytes of kernel memory at kbuf,
+ * then ulen bytes at user address ubuf, into digest (vcd_hash_size()). The
+ * state of UPDATEs in progress is kept.
+ */
+int vcd_hash_record(struct vcd_session *s, const u8 *kbuf, u32 klen,
+		    const u8 __user *ubuf, u32 ulen, u8 *digest);
 
 /* soft_cipher.c */
 /*
@@ -312,6 +325,19 @@ unsigned int vcd_soft_cipher_block(const struct vcd_session *s);
 /* Fills cipher_info and alignmask of a kernel cipher; returns its SIOP flags. */
 u32 vcd_soft_cipher_info(const struct vcd_session *s,
 			 struct session_info_op *si);
+/*
+ * The kernel cipher that TLS records of s run on: s's own for a kernel
+ * cipher session, else one made on first use with s's key (s->record).
+ */
+int vcd_soft_cipher_record(struct vcd_session *s, struct vcd_soft_cipher **out);
+/*
+ * Encrypts or decrypts len bytes of kernel memory in place under sg, iv
+ * updated to chain the next operation; 0 or -EINVAL (len not in blocks).
+ */
+int vcd_soft_cipher_kernel(struct vcd_soft_cipher *sc, bool encrypt,
+			   struct scatterlist *sg, u32 len, u8 *iv);
+unsigned int vcd_soft_cipher_ivsize(const struct vcd_soft_cipher *sc);
+unsigned int vcd_soft_cipher_blocksize(const struct vcd_soft_cipher *sc);
 
 /* aead.c */
 /* Whether cipher is an AEAD (AES-GCM, AES-CCM), done by aead.c. */
@@ -332,6 +358,22 @@ void vcd_aead_free(struct vcd_session *s);
 int vcd_aead_crypt(struct vcd_session *s, struct crypt_auth_op *op);
 /* Fills cipher_info and alignmask of an AEAD session; returns its SIOP flags. */
 u32 vcd_aead_info(const struct vcd_session *s, struct session_info_op *si);
+
+/* authenc.c */
+/*
+ * CIOCAUTHCRYPT's TLS form on a session with a block or stream cipher and
+ * optionally a MAC, as cryptodev-linux: in place; encryption MACs the AAD and
+ * the plaintext, pads and encrypts, decryption undoes that and checks. 0,
+ * -EBADMSG (dst untouched), or errno.
+ */
+int vcd_tls_crypt(struct vcd_session *s, struct crypt_auth_op *op);
+/*
+ * CIOCAUTHCRYPT's SRTP form on a stream cipher and a MAC session, as
+ * cryptodev-linux: in place; the MAC is of auth_src (which holds src) after
+ * encrypting and before decrypting, the tag at op->tag. 0, -EBADMSG (dst
+ * untouched), or errno.
+ */
+int vcd_srtp_crypt(struct vcd_session *s, struct crypt_auth_op *op);
 
 /* ioctl.c */
 extern const struct file_operations vcd_fops;

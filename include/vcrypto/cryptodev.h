@@ -58,6 +58,10 @@ enum cryptodev_crypto_op_t {
 	CRYPTO_SHA2_384 = 105,
 	CRYPTO_SHA2_512 = 106,
 	CRYPTO_SHA2_224_HMAC = 107,
+	/* TLS records (CIOCAUTHCRYPT) with one session for both keys, as
+	 * the cryptodev-linux forks of NXP and Rockchip number them. */
+	CRYPTO_TLS11_AES_CBC_HMAC_SHA1 = 108,
+	CRYPTO_TLS12_AES_CBC_HMAC_SHA256 = 109,
 	CRYPTO_ALGORITHM_ALL
 };
 
