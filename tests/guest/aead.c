@@ -481,8 +481,9 @@ static void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone)
 /*
  * Garbage on CIOCAUTHCRYPT: random fields and pointers (NULL, a kernel
  * address, a wrapping one, a read-only page, an unmapped one, anywhere in a
- * buffer followed by an unmapped page) on GCM and CCM sessions. Every call
- * answers 0 or a clean errno, and the sessions still give the spec's answer.
+ * buffer followed by an unmapped page) on GCM and CCM sessions, and in the
+ * TLS and SRTP forms on cipher+MAC sessions. Every call answers 0 or a clean
+ * errno, and the sessions still give the spec's answer.
  */
 void test_aead_garbage(void)
 {
@@ -492,7 +493,14 @@ void test_aead_garbage(void)
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t key[16] = { 0 }, iv[16] = { 0 }, out[32];
 	unsigned int calls = 0, bad = 0, answers[5] = { 0 };
-	uint32_t ses[NAEADS];
+	/* The AEADs, then cipher+MAC sessions for the TLS and SRTP forms. */
+	static const uint32_t chained[][2] = {
+		{ CRYPTO_AES_CBC, CRYPTO_SHA1_HMAC }, { CRYPTO_AES_CTR, CRYPTO_SHA2_256_HMAC },
+		{ CRYPTO_3DES_CBC, CRYPTO_MD5_HMAC }, { CRYPTO_TLS11_AES_CBC_HMAC_SHA1, 0 },
+	};
+	enum { NSES = NAEADS + sizeof(chained) / sizeof(chained[0]) };
+	uint8_t mackey[20] = { 1 }, key24[24] = { 2 };
+	uint32_t ses[NSES];
 	int fd = cdev_open(), err;
 
 	if (!report(fd >= 0 && map != MAP_FAILED, "aead-garbage", "open %s, map",
@@ -509,14 +517,29 @@ void test_aead_garbage(void)
 			    aeads[i].name, errname(err)))
 			goto out;
 	}
+	for (size_t i = NAEADS; i < NSES; i++) {
+		const uint32_t *c = chained[i - NAEADS];
+
+		err = cdev_session_op(fd, c[0], key24, c[0] == CRYPTO_3DES_CBC ? 24 : 16,
+				      c[1], mackey, sizeof(mackey), &ses[i]);
+		if (!report(!err, "aead-garbage", "cipher %u + MAC %u: CIOCGSESSION: %s",
+			    c[0], c[1], errname(err)))
+			goto out;
+	}
 	for (calls = 0; calls < CALLS; calls++) {
+		static const uint16_t forms[] = { COP_FLAG_AEAD_TLS_TYPE,
+						  COP_FLAG_AEAD_SRTP_TYPE };
+		size_t which = rng_range(0, NSES - 1);
 		struct crypt_auth_op op;
 		size_t e;
 
 		rng_fill(&op, sizeof(op));
-		op.ses = ses[rng_range(0, NAEADS - 1)];
+		op.ses = ses[which];
 		op.op = (uint16_t)(rng_range(0, 9) ? rng_range(0, 1) : rng_next());
 		op.flags = rng_range(0, 9) ? 0 : (uint16_t)rng_next();
+		if (which >= NAEADS && rng_range(0, 9))
+			op.flags = forms[rng_range(0, 1)] |
+				   (uint16_t)(rng_range(0, 1) ? COP_FLAG_WRITE_IV : 0);
 		op.len = rng_range(0, 3) ? (uint32_t)rng_range(0, SPAN + PAGE) :
 					   (uint32_t)rng_next();
 		op.auth_len = rng_range(0, 3) ? (uint32_t)rng_range(0, PAGE + 16) :
@@ -527,6 +550,11 @@ void test_aead_garbage(void)
 		op.src = garbage_ptr(good, SPAN, ro, gone);
 		op.dst = garbage_ptr(good, SPAN, ro, gone);
 		op.iv = garbage_ptr(good, SPAN, ro, gone);
+		/* In place, as TLS and SRTP require, with auth_src just before. */
+		if (which >= NAEADS && rng_range(0, 2)) {
+			op.src = op.dst;
+			op.auth_src = (uint8_t *)((uintptr_t)op.dst - rng_range(0, 300));
+		}
 		err = authcrypt(fd, &op);
 		for (e = 0; e < 5 && ok_errs[e] != err; e++)
 			;

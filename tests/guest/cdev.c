@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "cdev.h"
 
@@ -123,26 +124,53 @@ int cdev_free(int fd, uint32_t ses)
 	return ioctl(fd, CIOCFSESSION, &ses) == 0 ? 0 : errno;
 }
 
+void oracle_cipher(const char *name, bool encrypt, const uint8_t *key,
+		   const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len)
+{
+	const EVP_CIPHER *c = EVP_get_cipherbyname(name);
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, m = 0;
+
+	if (!c || !ctx || !EVP_CipherInit_ex(ctx, c, NULL, key, iv, encrypt) ||
+	    !EVP_CIPHER_CTX_set_padding(ctx, 0) ||
+	    !EVP_CipherUpdate(ctx, out, &n, in, (int)len) ||
+	    !EVP_CipherFinal_ex(ctx, out + n, &m) || (size_t)(n + m) != len) {
+		fprintf(stderr, "OpenSSL %s failed (len %zu)\n", name, len);
+		abort();
+	}
+	EVP_CIPHER_CTX_free(ctx);
+}
+
 void oracle_cbc(bool encrypt, const uint8_t *key, size_t keylen,
 		const uint8_t iv[AES_BLOCK], const uint8_t *in, uint8_t *out,
 		size_t len)
 {
-	const EVP_CIPHER *c = keylen == 16 ? EVP_aes_128_cbc() :
-			      keylen == 24 ? EVP_aes_192_cbc() :
-					     EVP_aes_256_cbc();
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int n = 0, m = 0;
-
-	if (!ctx || (keylen != 16 && keylen != 24 && keylen != 32) ||
-	    !EVP_CipherInit_ex(ctx, c, NULL, key, iv, encrypt) ||
-	    !EVP_CIPHER_CTX_set_padding(ctx, 0) ||
-	    !EVP_CipherUpdate(ctx, out, &n, in, (int)len) ||
-	    !EVP_CipherFinal_ex(ctx, out + n, &m) || (size_t)(n + m) != len) {
-		fprintf(stderr, "OpenSSL AES-CBC failed (keylen %zu, len %zu)\n",
-			keylen, len);
+	if (keylen != 16 && keylen != 24 && keylen != 32) {
+		fprintf(stderr, "oracle_cbc: key of %zu bytes\n", keylen);
 		abort();
 	}
-	EVP_CIPHER_CTX_free(ctx);
+	oracle_cipher(keylen == 16 ? "AES-128-CBC" : keylen == 24 ? "AES-192-CBC" :
+		      "AES-256-CBC", encrypt, key, iv, in, out, len);
+}
+
+unsigned int oracle_digest(const char *md, bool hmac, const uint8_t *key,
+			   size_t keylen, const uint8_t *data, size_t len,
+			   uint8_t *out)
+{
+	const EVP_MD *m = EVP_get_digestbyname(md);
+	unsigned int n = 0;
+	bool ok;
+
+	if (hmac)
+		ok = m && HMAC(m, key, (int)keylen, data, len, out, &n);
+	else
+		ok = m && EVP_Digest(data, len, out, &n, m, NULL);
+	if (!ok) {
+		fprintf(stderr, "OpenSSL %s%s failed (len %zu)\n",
+			hmac ? "HMAC-" : "", md, len);
+		abort();
+	}
+	return n;
 }
 
 static __thread uint64_t rng_state[2];

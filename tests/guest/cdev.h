@@ -64,9 +64,22 @@ int cdev_hash(int fd, uint32_t ses, uint16_t flags, const void *src,
 int cdev_free(int fd, uint32_t ses);
 
 /*
- * AES-CBC through OpenSSL without padding: len must be a multiple of 16,
- * in and out may be equal. Aborts if OpenSSL fails (a broken oracle).
+ * OpenSSL's cipher of that name (e.g. "AES-128-CBC", "DES-EDE3-CBC") without
+ * padding: len bytes of in to out (they may be equal). Aborts if OpenSSL
+ * fails (a broken oracle).
  */
+void oracle_cipher(const char *name, bool encrypt, const uint8_t *key,
+		   const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len);
+
+/*
+ * OpenSSL's digest md (e.g. "SHA256") of len bytes of data, or its HMAC
+ * under key; returns its length. Aborts if OpenSSL fails.
+ */
+unsigned int oracle_digest(const char *md, bool hmac, const uint8_t *key,
+			   size_t keylen, const uint8_t *data, size_t len,
+			   uint8_t *out);
+
+/* AES-CBC by oracle_cipher(), for a key of 16, 24 or 32 bytes. */
 void oracle_cbc(bool encrypt, const uint8_t *key, size_t keylen,
 		const uint8_t iv[AES_BLOCK], const uint8_t *in, uint8_t *out,
 		size_t len);

@@ -85,6 +85,22 @@ void test_chain_random(void);
 void test_chain_multipart(void);
 /* chain.c: CIOCGSESSINFO of a chained session, and chained refusals. */
 void test_chain_sessinfo(void);
+/* authenc.c: TLS records of six suites, random sizes and AADs, vs OpenSSL. */
+void test_tls_random(void);
+/* authenc.c: tampered TLS records (bits, AAD, pad) give EBADMSG, dst untouched. */
+void test_tls_forged(void);
+/* authenc.c: records without an iv chain (TLS 1.0); WRITE_IV. */
+void test_tls_iv(void);
+/* authenc.c: TLS refusals and their errno; the one-session TLS ciphers. */
+void test_tls_errors(void);
+/* authenc.c: RFC 3711 B.2's AES-CM keystream and an HMAC-SHA1 tag, SRTP form. */
+void test_srtp_vectors(void);
+/* authenc.c: SRTP packets of random headers, sizes and tags vs OpenSSL. */
+void test_srtp_random(void);
+/* authenc.c: tampered SRTP packets or tags give EBADMSG, packet untouched. */
+void test_srtp_forged(void);
+/* authenc.c: SRTP refusals and their errno. */
+void test_srtp_errors(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
