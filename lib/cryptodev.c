@@ -69,6 +69,28 @@ static void free_session(struct vc_cryptodev *d, uint32_t ses)
 	xioctl(d->fd, CIOCFSESSION, &ses);
 }
 
+/*
+ * Writes where session ses runs, by CIOCGSESSINFO: "cryptodev:PATH (DRIVER,
+ * offloaded)" or "(DRIVER, software)". Returns 1 when offloaded.
+ */
+static int session_where(struct vc_cryptodev *d, uint32_t ses, int hash,
+			 char *where, size_t size)
+{
+	struct session_info_op info = { .ses = ses };
+	struct alg_info *ai = hash ? &info.hash_info : &info.cipher_info;
+	int offloaded;
+
+	if (xioctl(d->fd, CIOCGSESSINFO, &info)) {
+		snprintf(where, size, "cryptodev:%s", d->path);
+		return 0;
+	}
+	ai->cra_driver_name[CRYPTODEV_MAX_ALG_NAME - 1] = 0;
+	offloaded = !!(info.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY);
+	snprintf(where, size, "cryptodev:%s (%s, %s)", d->path,
+		 ai->cra_driver_name, offloaded ? "offloaded" : "software");
+	return offloaded;
+}
+
 int vc_cryptodev_open(struct vc_cryptodev **out, const char *path)
 {
 	static const uint8_t probe_key[16];
@@ -77,7 +99,6 @@ int vc_cryptodev_open(struct vc_cryptodev **out, const char *path)
 		.keylen = sizeof(probe_key),
 		.key = (uint8_t *)probe_key,
 	};
-	struct session_info_op info = { 0 };
 	struct vc_cryptodev *d;
 	int r;
 
@@ -95,16 +116,7 @@ int vc_cryptodev_open(struct vc_cryptodev **out, const char *path)
 	r = new_session(d, &sop, "AES-CBC");
 	if (r)
 		goto err_close;
-	info.ses = sop.ses;
-	if (xioctl(d->fd, CIOCGSESSINFO, &info) == 0) {
-		info.cipher_info.cra_driver_name[CRYPTODEV_MAX_ALG_NAME - 1] = 0;
-		d->hardware = !!(info.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY);
-		snprintf(d->desc, sizeof(d->desc), "cryptodev:%s (%s%s)", path,
-			 info.cipher_info.cra_driver_name,
-			 d->hardware ? ", offloaded" : ", software");
-	} else {
-		snprintf(d->desc, sizeof(d->desc), "cryptodev:%s", path);
-	}
+	d->hardware = session_where(d, sop.ses, 0, d->desc, sizeof(d->desc));
 	free_session(d, sop.ses);
 	*out = d;
 	return 0;
@@ -201,6 +213,7 @@ int vc_cryptodev_cipher_new(struct vc_cryptodev *d, struct vc_cipher **out,
 	c->base.alg = alg;
 	c->dev = d;
 	c->ses = sop.ses;
+	session_where(d, c->ses, 0, c->base.where, sizeof(c->base.where));
 	*out = &c->base;
 	return 0;
 }
@@ -251,16 +264,15 @@ static const struct vc_mac_ops cryptodev_mac_ops = {
 };
 
 int vc_cryptodev_mac_new(struct vc_cryptodev *d, struct vc_mac **out,
-			 enum vc_mac_alg alg, const void *key, size_t keylen)
+			 const struct vc_md *md, const void *key, size_t keylen)
 {
 	struct session_op sop = {
-		.mac = alg == VC_HMAC_SHA1 ? CRYPTO_SHA1_HMAC
-					   : CRYPTO_SHA2_256_HMAC,
+		.mac = key ? md->hmac_id : md->hash_id,
 		.mackeylen = (uint32_t)keylen,
 		.mackey = (uint8_t *)key,
 	};
 	struct cryptodev_mac *m;
-	int r = new_session(d, &sop, "HMAC");
+	int r = new_session(d, &sop, key ? "HMAC" : "digest");
 
 	if (r)
 		return r;
@@ -270,10 +282,10 @@ int vc_cryptodev_mac_new(struct vc_cryptodev *d, struct vc_mac **out,
 		return vc_error(-ENOMEM, "out of memory");
 	}
 	m->base.ops = &cryptodev_mac_ops;
-	m->base.alg = alg;
-	m->base.len = alg == VC_HMAC_SHA1 ? 20 : 32;
+	m->base.len = md->len;
 	m->dev = d;
 	m->ses = sop.ses;
+	session_where(d, m->ses, 1, m->base.where, sizeof(m->base.where));
 	*out = &m->base;
 	return 0;
 }

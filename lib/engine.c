@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vcrypto/cryptodev.h>
+
 #include "internal.h"
 
 struct vc_engine {
 	struct vc_cryptodev *dev;	/* NULL: OpenSSL */
 	int verbose;
-	unsigned noted;		/* fallbacks already reported, by bit */
+	unsigned noted;		/* algorithms already reported, by bit */
 	char desc[300];
 };
 
@@ -92,11 +94,22 @@ int vc_engine_is_hardware(const struct vc_engine *e)
 	return e->dev && vc_cryptodev_is_hardware(e->dev);
 }
 
-/* Say once per kind of operation that it runs on OpenSSL instead. */
-static void note_fallback(struct vc_engine *e, unsigned bit, const char *what)
+/* Bits of e->noted: ciphers, then MACs, then digests. */
+enum { NOTE_CIPHER = 0, NOTE_MAC = 8, NOTE_HASH = 16 };
+
+/*
+ * Say once per algorithm where its sessions on a device node run: where
+ * (the backend's description), or on OpenSSL after it refused (where NULL).
+ */
+static void note(struct vc_engine *e, unsigned bit, const char *what,
+		 const char *where)
 {
-	if (e->verbose && !(__atomic_fetch_or(&e->noted, 1u << bit,
+	if (!e->verbose || (__atomic_fetch_or(&e->noted, 1u << bit,
 					      __ATOMIC_RELAXED) & (1u << bit)))
+		return;
+	if (where)
+		fprintf(stderr, "libvcrypto: %s runs on %s\n", what, where);
+	else
 		fprintf(stderr, "libvcrypto: %s falls back to openssl (%s)\n",
 			what, vc_last_error());
 }
@@ -119,10 +132,14 @@ int vc_cipher_new(struct vc_engine *e, struct vc_cipher **out,
 	if (e->dev) {
 		r = vc_cryptodev_cipher_new(e->dev, out, alg, key, keylen);
 		if (r != -EOPNOTSUPP)
-			return r;
-		note_fallback(e, alg, cipher_names[alg]);
+			goto out;
+		note(e, NOTE_CIPHER + alg, cipher_names[alg], NULL);
 	}
-	return vc_openssl_cipher_new(out, alg, key, keylen);
+	r = vc_openssl_cipher_new(out, alg, key, keylen);
+out:
+	if (r == 0 && e->dev)
+		note(e, NOTE_CIPHER + alg, cipher_names[alg], (*out)->where);
+	return r;
 }
 
 /* Add n to the 128-bit big-endian counter ctr. */
@@ -188,24 +205,45 @@ void vc_cipher_free(struct vc_cipher *c)
 		c->ops->free(c);
 }
 
+static const struct vc_md mds[] = {
+	[VC_SHA1] = { "SHA1", CRYPTO_SHA1, CRYPTO_SHA1_HMAC, 20 },
+	[VC_SHA256] = { "SHA256", CRYPTO_SHA2_256, CRYPTO_SHA2_256_HMAC, 32 },
+	[VC_SHA512] = { "SHA512", CRYPTO_SHA2_512, CRYPTO_SHA2_512_HMAC, 64 },
+};
+
+/* A MAC (key set) or digest session of md on e, or on OpenSSL. */
+static int md_new(struct vc_engine *e, struct vc_mac **out, unsigned bit,
+		  const char *what, const struct vc_md *md, const void *key,
+		  size_t keylen)
+{
+	int r;
+
+	if (e->dev) {
+		r = vc_cryptodev_mac_new(e->dev, out, md, key, keylen);
+		if (r != -EOPNOTSUPP)
+			goto out;
+		note(e, bit, what, NULL);
+	}
+	r = vc_openssl_mac_new(out, md, key, keylen);
+out:
+	if (r == 0 && e->dev)
+		note(e, bit, what, (*out)->where);
+	return r;
+}
+
 int vc_mac_new(struct vc_engine *e, struct vc_mac **out, enum vc_mac_alg alg,
 	       const void *key, size_t keylen)
 {
 	const char *name = alg == VC_HMAC_SHA1 ? "HMAC-SHA1" : "HMAC-SHA256";
-	int r;
 
 	if ((unsigned)alg > VC_HMAC_SHA256)
 		return vc_error(-EINVAL, "unknown MAC %d", (int)alg);
 	if (!key || keylen == 0 || keylen > VC_MAX_MAC_KEY)
 		return vc_error(-EINVAL, "%s: bad key length %zu (1 to %d)",
 				name, keylen, VC_MAX_MAC_KEY);
-	if (e->dev) {
-		r = vc_cryptodev_mac_new(e->dev, out, alg, key, keylen);
-		if (r != -EOPNOTSUPP)
-			return r;
-		note_fallback(e, 8 + alg, name);
-	}
-	return vc_openssl_mac_new(out, alg, key, keylen);
+	return md_new(e, out, NOTE_MAC + alg, name,
+		      &mds[alg == VC_HMAC_SHA1 ? VC_SHA1 : VC_SHA256], key,
+		      keylen);
 }
 
 size_t vc_mac_len(const struct vc_mac *m)
@@ -233,4 +271,51 @@ void vc_mac_free(struct vc_mac *m)
 {
 	if (m)
 		m->ops->free(m);
+}
+
+int vc_hash_new(struct vc_engine *e, struct vc_hash **out,
+		enum vc_hash_alg alg)
+{
+	struct vc_hash *h;
+	int r;
+
+	if ((unsigned)alg > VC_SHA512)
+		return vc_error(-EINVAL, "unknown digest %d", (int)alg);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return vc_error(-ENOMEM, "out of memory");
+	r = md_new(e, &h->mac, NOTE_HASH + alg, mds[alg].name, &mds[alg], NULL,
+		   0);
+	if (r) {
+		free(h);
+		return r;
+	}
+	*out = h;
+	return 0;
+}
+
+size_t vc_hash_len(const struct vc_hash *h)
+{
+	return h->mac->len;
+}
+
+int vc_hash_compute(struct vc_hash *h, const struct vc_buf *bufs, size_t n,
+		    uint8_t *digest)
+{
+	if (!h)
+		return vc_error(-EINVAL, "hash: bad arguments");
+	return vc_mac_compute(h->mac, bufs, n, digest);
+}
+
+const char *vc_hash_engine(const struct vc_hash *h)
+{
+	return vc_mac_engine(h->mac);
+}
+
+void vc_hash_free(struct vc_hash *h)
+{
+	if (!h)
+		return;
+	vc_mac_free(h->mac);
+	free(h);
 }

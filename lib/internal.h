@@ -12,9 +12,13 @@ struct vc_cipher_ops {
 	void (*free)(struct vc_cipher *c);
 };
 
+/* Where a session runs, for verbose mode: "openssl", or the node's driver. */
+#define VC_WHERE_LEN 200
+
 struct vc_cipher {
 	const struct vc_cipher_ops *ops;
 	enum vc_cipher_alg alg;
+	char where[VC_WHERE_LEN];
 };
 
 struct vc_mac_ops {
@@ -24,9 +28,21 @@ struct vc_mac_ops {
 	void (*free)(struct vc_mac *m);
 };
 
+/* A MAC session, or a digest one (no key): the same to a backend. */
 struct vc_mac {
 	const struct vc_mac_ops *ops;
-	enum vc_mac_alg alg;
+	size_t len;
+	char where[VC_WHERE_LEN];
+};
+
+struct vc_hash {
+	struct vc_mac *mac;
+};
+
+/* A digest: OpenSSL's name, cryptodev's ids of it and of its HMAC. */
+struct vc_md {
+	const char *name;
+	uint32_t hash_id, hmac_id;
 	size_t len;
 };
 
@@ -40,7 +56,8 @@ int vc_error(int err, const char *fmt, ...)
 /* OpenSSL backend: sessions never fail for supported algorithms. */
 int vc_openssl_cipher_new(struct vc_cipher **out, enum vc_cipher_alg alg,
 			  const void *key, size_t keylen);
-int vc_openssl_mac_new(struct vc_mac **out, enum vc_mac_alg alg,
+/* key NULL: the plain digest md, else its HMAC. */
+int vc_openssl_mac_new(struct vc_mac **out, const struct vc_md *md,
 		       const void *key, size_t keylen);
 const char *vc_openssl_version(void);
 
@@ -57,7 +74,8 @@ int vc_cryptodev_is_hardware(const struct vc_cryptodev *d);
 int vc_cryptodev_cipher_new(struct vc_cryptodev *d, struct vc_cipher **out,
 			    enum vc_cipher_alg alg, const void *key,
 			    size_t keylen);
+/* key NULL: the plain digest md, else its HMAC. */
 int vc_cryptodev_mac_new(struct vc_cryptodev *d, struct vc_mac **out,
-			 enum vc_mac_alg alg, const void *key, size_t keylen);
+			 const struct vc_md *md, const void *key, size_t keylen);
 
 #endif

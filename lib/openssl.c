@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,8 @@ struct openssl_cipher {
 
 struct openssl_mac {
 	struct vc_mac base;
-	EVP_MAC_CTX *tmpl;
+	EVP_MAC_CTX *tmpl;	/* an HMAC's, keyed */
+	EVP_MD *md;		/* a plain digest's */
 };
 
 static int ossl_error(const char *what)
@@ -98,6 +100,7 @@ int vc_openssl_cipher_new(struct vc_cipher **out, enum vc_cipher_alg alg,
 		return vc_error(-ENOMEM, "openssl: out of memory");
 	c->base.ops = &openssl_cipher_ops;
 	c->base.alg = alg;
+	snprintf(c->base.where, sizeof(c->base.where), "openssl");
 	for (int dir = VC_ENCRYPT; dir <= VC_DECRYPT; dir++) {
 		c->tmpl[dir] = EVP_CIPHER_CTX_new();
 		if (!c->tmpl[dir] ||
@@ -145,6 +148,7 @@ static void openssl_mac_free(struct vc_mac *base)
 	struct openssl_mac *m = (struct openssl_mac *)base;
 
 	EVP_MAC_CTX_free(m->tmpl);
+	EVP_MD_free(m->md);
 	free(m);
 }
 
@@ -154,26 +158,63 @@ static const struct vc_mac_ops openssl_mac_ops = {
 	.free = openssl_mac_free,
 };
 
-int vc_openssl_mac_new(struct vc_mac **out, enum vc_mac_alg alg,
+static int openssl_digest_compute(struct vc_mac *base,
+				  const struct vc_buf *bufs, size_t n,
+				  uint8_t *digest)
+{
+	struct openssl_mac *m = (struct openssl_mac *)base;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ret = 0;
+
+	if (!ctx)
+		return vc_error(-ENOMEM, "openssl: out of memory");
+	if (EVP_DigestInit_ex2(ctx, m->md, NULL) != 1)
+		ret = ossl_error("digest");
+	for (size_t i = 0; i < n && ret == 0; i++)
+		if (EVP_DigestUpdate(ctx, bufs[i].p, bufs[i].len) != 1)
+			ret = ossl_error("digest update");
+	if (ret == 0 && EVP_DigestFinal_ex(ctx, digest, NULL) != 1)
+		ret = ossl_error("digest final");
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+static const struct vc_mac_ops openssl_digest_ops = {
+	.engine = "openssl",
+	.compute = openssl_digest_compute,
+	.free = openssl_mac_free,
+};
+
+int vc_openssl_mac_new(struct vc_mac **out, const struct vc_md *md,
 		       const void *key, size_t keylen)
 {
-	char digest[16];
 	OSSL_PARAM params[2];
 	struct openssl_mac *m;
 	int ret;
 
-	pthread_once(&hmac_once, hmac_fetch);
-	if (!hmac)
-		return ossl_error("fetch HMAC");
+	if (key) {
+		pthread_once(&hmac_once, hmac_fetch);
+		if (!hmac)
+			return ossl_error("fetch HMAC");
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return vc_error(-ENOMEM, "openssl: out of memory");
-	m->base.ops = &openssl_mac_ops;
-	m->base.alg = alg;
-	m->base.len = alg == VC_HMAC_SHA1 ? 20 : 32;
-	strcpy(digest, alg == VC_HMAC_SHA1 ? "SHA1" : "SHA256");
+	m->base.ops = key ? &openssl_mac_ops : &openssl_digest_ops;
+	m->base.len = md->len;
+	snprintf(m->base.where, sizeof(m->base.where), "openssl");
+	if (!key) {
+		m->md = EVP_MD_fetch(NULL, md->name, NULL);
+		if (!m->md) {
+			ret = ossl_error("fetch digest");
+			openssl_mac_free(&m->base);
+			return ret;
+		}
+		*out = &m->base;
+		return 0;
+	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						     digest, 0);
+						     (char *)md->name, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	m->tmpl = EVP_MAC_CTX_new(hmac);
 	if (!m->tmpl || EVP_MAC_init(m->tmpl, key, keylen, params) != 1) {

@@ -17,6 +17,7 @@
 #define VC_MAX_KEY_LEN	64	/* cipher keys */
 #define VC_MAX_MAC_KEY	512	/* HMAC keys */
 #define VC_MAX_TAG	32	/* largest MAC output (HMAC-SHA256) */
+#define VC_MAX_DIGEST	64	/* largest digest (SHA-512) */
 
 enum vc_cipher_alg {
 	VC_AES_CBC,	/* keys of 16, 24 or 32 bytes; len a multiple of 16 */
@@ -27,6 +28,12 @@ enum vc_cipher_alg {
 enum vc_mac_alg {
 	VC_HMAC_SHA1,	/* 20-byte tag */
 	VC_HMAC_SHA256,	/* 32-byte tag */
+};
+
+enum vc_hash_alg {
+	VC_SHA1,	/* 20-byte digest */
+	VC_SHA256,	/* 32-byte digest */
+	VC_SHA512,	/* 64-byte digest */
 };
 
 enum vc_dir {
@@ -40,6 +47,7 @@ enum vc_dir {
 struct vc_engine;
 struct vc_cipher;
 struct vc_mac;
+struct vc_hash;
 
 struct vc_buf {
 	const void *p;
@@ -52,7 +60,9 @@ struct vc_buf {
  * opens and can make an AES-CBC session, otherwise OpenSSL); NULL means
  * "auto". An engine that was asked for by name and cannot be opened is an
  * error, never a silent fallback. With verbose set, the engine reports its
- * choices (which node, which fallbacks) on stderr.
+ * choices on stderr: which node, and for each algorithm on its first session
+ * where it runs (the driver, and whether it is offloaded) or that it falls
+ * back to OpenSSL.
  */
 int vc_engine_open(struct vc_engine **out, const char *spec, int verbose);
 
@@ -105,6 +115,21 @@ int vc_mac_compute(struct vc_mac *m, const struct vc_buf *bufs, size_t n,
 const char *vc_mac_engine(const struct vc_mac *m);
 
 void vc_mac_free(struct vc_mac *m);
+
+/* Make a digest session; falls back to OpenSSL like vc_cipher_new(). */
+int vc_hash_new(struct vc_engine *e, struct vc_hash **out,
+		enum vc_hash_alg alg);
+
+/* Digest length in bytes of this session's hash (20, 32 or 64). */
+size_t vc_hash_len(const struct vc_hash *h);
+
+/* Digest of the concatenation of n buffers; writes vc_hash_len() bytes. */
+int vc_hash_compute(struct vc_hash *h, const struct vc_buf *bufs, size_t n,
+		    uint8_t *digest);
+
+const char *vc_hash_engine(const struct vc_hash *h);
+
+void vc_hash_free(struct vc_hash *h);
 
 /* Fill buf with len bytes from the kernel's CSPRNG. */
 int vc_random(void *buf, size_t len);

@@ -6,7 +6,7 @@
 port=$1
 mkfifo /tmp/in
 cp /root/key /tmp/key && chown user /tmp/key && chmod 600 /tmp/key
-su user -c "exec vcrypto-chat client -k /tmp/key --crypto cryptodev:/dev/cryptodev0 10.0.2.2 $port" \
+su user -c "exec vcrypto-chat client -k /tmp/key --crypto cryptodev:/dev/cryptodev0 -v 10.0.2.2 $port" \
 	</tmp/in >/tmp/out 2>/tmp/err &
 pid=$!
 exec 3>/tmp/in

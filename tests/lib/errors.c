@@ -109,6 +109,26 @@ static void mac_args(struct vc_engine *e)
 	vc_mac_free(NULL);
 }
 
+static void hash_args(struct vc_engine *e)
+{
+	uint8_t digest[VC_MAX_DIGEST];
+	struct vc_buf b = { NULL, 5 };
+	struct vc_hash *h;
+
+	CHECK(vc_hash_new(e, &h, (enum vc_hash_alg)7) == -EINVAL, "unknown digest");
+	if (!CHECK(vc_hash_new(e, &h, VC_SHA512) == 0, "SHA-512 session: %s",
+		   vc_last_error()))
+		return;
+	CHECK(vc_hash_len(h) == 64, "SHA-512 digest length");
+	CHECK(vc_hash_compute(h, &b, 1, digest) == -EINVAL, "hash: NULL buffer");
+	CHECK(vc_hash_compute(h, NULL, 1, digest) == -EINVAL,
+	      "hash: NULL buffer list");
+	CHECK(vc_hash_compute(h, NULL, 0, NULL) == -EINVAL, "hash: NULL digest");
+	CHECK(vc_hash_compute(NULL, NULL, 0, digest) == -EINVAL, "hash: NULL session");
+	vc_hash_free(h);
+	vc_hash_free(NULL);
+}
+
 static void helpers(void)
 {
 	uint8_t a[64] = { 0 }, b[64] = { 0 };
@@ -134,6 +154,7 @@ int main(int argc, char **argv)
 	engine_specs();
 	cipher_args(e);
 	mac_args(e);
+	hash_args(e);
 	helpers();
 	vc_engine_close(e);
 	return check_exit("errors");

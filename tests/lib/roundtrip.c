@@ -120,6 +120,28 @@ static void mac_roundtrip(struct vc_engine *e, enum vc_mac_alg alg, int rounds,
 	}
 }
 
+static void hash_roundtrip(struct vc_engine *e, enum vc_hash_alg alg,
+			   const char *digest, int rounds, uint8_t *buf)
+{
+	uint8_t want[EVP_MAX_MD_SIZE], got[VC_MAX_DIGEST];
+	size_t len, wantlen = 0;
+	struct vc_hash *h;
+
+	if (!CHECK(vc_hash_new(e, &h, alg) == 0, "hash session: %s",
+		   vc_last_error()))
+		return;
+	for (int i = 0; i < rounds; i++) {
+		len = random_len(VC_AES_CTR, 70000);
+		RAND_bytes(buf, (int)len);
+		struct vc_buf b[2] = { { buf, len / 3 }, { buf + len / 3, len - len / 3 } };
+		CHECK(EVP_Q_digest(NULL, digest, NULL, buf, len, want, &wantlen),
+		      "oracle %s", digest);
+		CHECK(wantlen == vc_hash_len(h) && vc_hash_compute(h, b, 2, got) == 0 &&
+		      memcmp(got, want, wantlen) == 0, "%s len %zu", digest, len);
+	}
+	vc_hash_free(h);
+}
+
 struct worker {
 	struct vc_cipher *c;
 	const uint8_t *key;
@@ -185,6 +207,9 @@ int main(int argc, char **argv)
 			roundtrip(e, alg, keylens[k], 40, buf, want, got);
 	mac_roundtrip(e, VC_HMAC_SHA256, 40, buf);
 	mac_roundtrip(e, VC_HMAC_SHA1, 10, buf);
+	hash_roundtrip(e, VC_SHA1, "SHA1", 10, buf);
+	hash_roundtrip(e, VC_SHA256, "SHA256", 20, buf);
+	hash_roundtrip(e, VC_SHA512, "SHA512", 10, buf);
 	threads(e);
 	free(buf);
 	free(want);

@@ -1,7 +1,7 @@
 /*
  * Known-answer tests through libvcrypto: NIST SP 800-38A (AES ECB, CBC, CTR
  * with 128/192/256-bit keys, encrypt and decrypt, whole and chained) and
- * RFC 4231 HMAC-SHA256 / RFC 2202 HMAC-SHA1, and RFC 7748 X25519 (sections
+ * RFC 4231 HMAC-SHA256 / RFC 2202 HMAC-SHA1, FIPS 180-4 SHA-1/256/512, and RFC 7748 X25519 (sections
  * 5.2 and 6.1; X25519 runs on OpenSSL whatever the engine).
  */
 #include <errno.h>
@@ -177,6 +177,55 @@ static void test_hmac(struct vc_engine *e, size_t i)
 	vc_mac_free(m);
 }
 
+/* FIPS 180-4's examples (as in RFC 6234): "abc", the empty message, and
+ * the 448-bit one. */
+static const struct {
+	const char *name;
+	enum vc_hash_alg alg;
+	const char *msg, *digest;
+} hash_vectors[] = {
+	{ "FIPS 180-4 SHA-1 abc", VC_SHA1, "abc",
+	  "a9993e364706816aba3e25717850c26c9cd0d89d" },
+	{ "FIPS 180-4 SHA-1 448 bits", VC_SHA1,
+	  "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+	{ "FIPS 180-4 SHA-256 abc", VC_SHA256, "abc",
+	  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ "FIPS 180-4 SHA-256 empty", VC_SHA256, "",
+	  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ "FIPS 180-4 SHA-256 448 bits", VC_SHA256,
+	  "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	{ "FIPS 180-4 SHA-512 abc", VC_SHA512, "abc",
+	  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+	  "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+};
+
+static void test_hash(struct vc_engine *e, size_t i)
+{
+	const char *name = hash_vectors[i].name, *msg = hash_vectors[i].msg;
+	uint8_t want[VC_MAX_DIGEST], got[VC_MAX_DIGEST];
+	size_t len = hex_decode(hash_vectors[i].digest, want, sizeof(want));
+	struct vc_buf parts[3] = {
+		{ msg, strlen(msg) / 2 }, { msg, 0 },
+		{ msg + strlen(msg) / 2, strlen(msg) - strlen(msg) / 2 },
+	};
+	struct vc_buf whole = { msg, strlen(msg) };
+	struct vc_hash *h;
+
+	if (!CHECK(vc_hash_new(e, &h, hash_vectors[i].alg) == 0,
+		   "%s: session: %s", name, vc_last_error()))
+		return;
+	printf("%s: %s\n", name, vc_hash_engine(h));
+	CHECK(vc_hash_len(h) == len, "%s: length %zu", name, vc_hash_len(h));
+	CHECK(vc_hash_compute(h, &whole, 1, got) == 0 && !memcmp(got, want, len),
+	      "%s: digest", name);
+	memset(got, 0, sizeof(got));
+	CHECK(vc_hash_compute(h, parts, 3, got) == 0 && !memcmp(got, want, len),
+	      "%s: digest over pieces", name);
+	vc_hash_free(h);
+}
+
 /* RFC 7748 section 5.2: scalar, u coordinate, result. */
 static const char *const x25519_52[][3] = {
 	{ "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
@@ -266,6 +315,8 @@ int main(int argc, char **argv)
 		test_cipher(e, &o, i);
 	for (size_t i = 0; i < sizeof(hmac_vectors) / sizeof(*hmac_vectors); i++)
 		test_hmac(e, i);
+	for (size_t i = 0; i < sizeof(hash_vectors) / sizeof(*hash_vectors); i++)
+		test_hash(e, i);
 	test_x25519();
 	vc_engine_close(e);
 	return check_exit("vectors");
