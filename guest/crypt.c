@@ -282,6 +282,17 @@ static int vcd_chain_crypt(struct vcd_session *s, const struct crypt_op *cop)
 	return vcd_cipher_crypt(s, cop);
 }
 
+int vcd_crypt_session_op(struct vcd_session *s, const struct crypt_op *cop)
+{
+	if (s->aead || s->tls_only)
+		return -EINVAL;	/* CIOCAUTHCRYPT's, as cryptodev-linux */
+	if (s->hash && s->cipher)
+		return vcd_chain_crypt(s, cop);
+	if (s->hash)
+		return vcd_hash_crypt(s, cop);
+	return vcd_cipher_crypt(s, cop);
+}
+
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 {
 	struct vcd_session *s = vcd_session_get(f, cop->ses);
@@ -289,14 +300,7 @@ int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop)
 
 	if (!s)
 		return -EINVAL;
-	if (s->aead || s->tls_only)
-		err = -EINVAL;	/* CIOCAUTHCRYPT's, as cryptodev-linux */
-	else if (s->hash && s->cipher)
-		err = vcd_chain_crypt(s, cop);
-	else if (s->hash)
-		err = vcd_hash_crypt(s, cop);
-	else
-		err = vcd_cipher_crypt(s, cop);
+	err = vcd_crypt_session_op(s, cop);
 	vcd_session_put(s);
 	return err;
 }

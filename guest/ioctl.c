@@ -23,21 +23,39 @@ static int vcd_open(struct inode *inode, struct file *filp)
 		vcd_device_put(vd);
 		return -ENOMEM;
 	}
+	kref_init(&f->ref);
 	f->vd = vd;
 	xa_init(&f->sessions);
 	atomic_set(&f->nr_sessions, 0);
+	spin_lock_init(&f->async_lock);
+	INIT_LIST_HEAD(&f->done);
+	init_waitqueue_head(&f->async_wait);
 	filp->private_data = f;
 	return nonseekable_open(inode, filp);
 }
 
+static void vcd_file_release(struct kref *ref)
+{
+	struct vcd_file *f = container_of(ref, struct vcd_file, ref);
+
+	xa_destroy(&f->sessions);
+	vcd_device_put(f->vd);
+	kfree(f);
+}
+
+void vcd_file_put(struct vcd_file *f)
+{
+	kref_put(&f->ref, vcd_file_release);
+}
+
+/* Async operations still running keep f (and their sessions) until done. */
 static int vcd_release(struct inode *inode, struct file *filp)
 {
 	struct vcd_file *f = filp->private_data;
 
+	vcd_async_close(f);
 	vcd_session_free_all(f);
-	xa_destroy(&f->sessions);
-	vcd_device_put(f->vd);
-	kfree(f);
+	vcd_file_put(f);
 	return 0;
 }
 
@@ -89,6 +107,20 @@ static long vcd_cryptop(struct vcd_file *f, void __user *arg)
 	if (copy_from_user(&cop, arg, sizeof(cop)))
 		return -EFAULT;
 	return vcd_crypt(f, &cop);
+}
+
+static long vcd_async_cryptop(struct vcd_file *f, void __user *arg)
+{
+	struct crypt_op cop;
+
+	if (copy_from_user(&cop, arg, sizeof(cop)))
+		return -EFAULT;
+	return vcd_async_submit(f, &cop);
+}
+
+static __poll_t vcd_file_poll(struct file *filp, struct poll_table_struct *wait)
+{
+	return vcd_async_poll(filp->private_data, filp, wait);
 }
 
 /* AEAD sessions, and the TLS and SRTP forms of cipher and MAC sessions. */
@@ -179,6 +211,10 @@ static long vcd_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vcd_authcrypt(f, uarg);
 	case CIOCCPHASH:
 		return vcd_cphash(f, uarg);
+	case CIOCASYNCCRYPT:
+		return vcd_async_cryptop(f, uarg);
+	case CIOCASYNCFETCH:
+		return vcd_async_fetch(f, uarg);
 	case CIOCASYMFEAT:
 		return put_user(0U, (u32 __user *)uarg) ? -EFAULT : 0;
 	default:
@@ -191,4 +227,5 @@ const struct file_operations vcd_fops = {
 	.open = vcd_open,
 	.release = vcd_release,
 	.unlocked_ioctl = vcd_ioctl,
+	.poll = vcd_file_poll,
 };

@@ -161,11 +161,20 @@ struct vcd_session {
 	u8 iv[VCD_BLOCK];		/* used when a request has no iv */
 };
 
+/* cryptodev-linux's bound on a file's async operations (MAX_COP_RINGSIZE). */
+#define VCD_ASYNC_MAX		64
+
 /* One open file (shared by CRIOGET and fork). */
 struct vcd_file {
+	struct kref ref;		/* the open file's, async operations' */
 	struct vcd_device *vd;
 	struct xarray sessions;
 	atomic_t nr_sessions;
+	spinlock_t async_lock;		/* done, outstanding, closed */
+	struct list_head done;		/* finished async operations, in order */
+	unsigned int outstanding;	/* submitted and not yet fetched */
+	bool closed;
+	wait_queue_head_t async_wait;
 };
 
 /* device.c */
@@ -261,9 +270,16 @@ void vcd_dev_session_put(struct vcd_session *s, bool encrypt);
 /* Hands s's device sessions to vd's destroy work (s is being freed). */
 void vcd_dev_session_drop(struct vcd_session *s);
 
+/* ioctl.c */
+extern const struct file_operations vcd_fops;
+/* Drops a reference to f; the last one frees it. */
+void vcd_file_put(struct vcd_file *f);
+
 /* crypt.c */
 /* Runs one CIOCCRYPT operation; 0 or errno. */
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
+/* Runs one CIOCCRYPT operation on session s; 0 or errno. */
+int vcd_crypt_session_op(struct vcd_session *s, const struct crypt_op *cop);
 /* The cipher part of cop on s, by the device or the kernel; 0 or errno. */
 int vcd_cipher_crypt(struct vcd_session *s, const struct crypt_op *cop);
 /*
@@ -375,7 +391,22 @@ int vcd_tls_crypt(struct vcd_session *s, struct crypt_auth_op *op);
  */
 int vcd_srtp_crypt(struct vcd_session *s, struct crypt_auth_op *op);
 
-/* ioctl.c */
-extern const struct file_operations vcd_fops;
+/* async.c */
+/*
+ * CIOCASYNCCRYPT: queues cop for a work item, holding f, its session and the
+ * caller's mm. 0, -EINVAL (no such session), -EBUSY (VCD_ASYNC_MAX
+ * outstanding), -ENOMEM. The operation's own errors come from the fetch.
+ */
+int vcd_async_submit(struct vcd_file *f, const struct crypt_op *cop);
+/*
+ * CIOCASYNCFETCH: the first finished operation's crypt_op to arg; returns its
+ * result, or -EBUSY when none has finished.
+ */
+int vcd_async_fetch(struct vcd_file *f, struct crypt_op __user *arg);
+/* POLLIN when one can be fetched, POLLOUT when one can be submitted. */
+__poll_t vcd_async_poll(struct vcd_file *f, struct file *filp,
+			struct poll_table_struct *wait);
+/* At release: operations still running free themselves when done. */
+void vcd_async_close(struct vcd_file *f);
 
 #endif /* VCD_H */

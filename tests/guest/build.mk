@@ -1,6 +1,6 @@
 # In-guest tests of /dev/cryptodevN (run statically linked inside vm/run).
 CDEV_TEST_OBJS := $(addprefix $(B)/tests/guest/,cdev.o abi.o known.o data.o \
-	errors.o sessions.o removal.o hash.o ciphers.o aead.o chain.o authenc.o)
+	errors.o sessions.o removal.o hash.o ciphers.o aead.o chain.o authenc.o async.o)
 
 PROGS += $(B)/tests/cdev-abi
 

@@ -101,6 +101,14 @@ void test_srtp_random(void);
 void test_srtp_forged(void);
 /* authenc.c: SRTP refusals and their errno. */
 void test_srtp_errors(void);
+/* async.c: one thread, 16 async operations in flight, results vs OpenSSL. */
+void test_async_random(void);
+/* async.c: 64 outstanding then EBUSY; POLLIN/POLLOUT as the queue says. */
+void test_async_bounds(void);
+/* async.c: submission refusals; an operation's error comes at its fetch. */
+void test_async_errors(void);
+/* async.c: a file closed and a child killed with 64 operations in flight. */
+void test_async_close(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
