@@ -5,6 +5,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,8 @@
 struct vc_cryptodev {
 	int fd;
 	int hardware;
+	int no_async;		/* CIOCASYNCCRYPT gave ENOTTY */
+	pthread_mutex_t batch_lock;	/* the file's async queue: one batch */
 	char path[128];
 	char desc[256];
 };
@@ -108,6 +113,7 @@ int vc_cryptodev_open(struct vc_cryptodev **out, const char *path)
 	if (!d)
 		return vc_error(-ENOMEM, "out of memory");
 	snprintf(d->path, sizeof(d->path), "%s", path);
+	pthread_mutex_init(&d->batch_lock, NULL);
 	d->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0) {
 		r = vc_error(-errno, "%s: %s", path, strerror(errno));
@@ -133,6 +139,7 @@ void vc_cryptodev_close(struct vc_cryptodev *d)
 	if (!d)
 		return;
 	close(d->fd);
+	pthread_mutex_destroy(&d->batch_lock);
 	free(d);
 }
 
@@ -171,6 +178,92 @@ static int cryptodev_crypt(struct vc_cipher *base, enum vc_dir dir,
 	return 0;
 }
 
+/* The driver's bound is 64 operations a file (cryptodev-linux's too). */
+#define ASYNC_DEPTH 64
+
+/* Submits ops[i] on CIOCASYNCCRYPT; mac, unused by a cipher session, tags it. */
+static int async_submit(struct cryptodev_cipher *c, struct vc_cipher_op *op,
+			size_t i)
+{
+	struct crypt_op cop = {
+		.ses = c->ses,
+		.op = op->dir == VC_ENCRYPT ? COP_ENCRYPT : COP_DECRYPT,
+		.len = (uint32_t)op->len,
+		.src = (uint8_t *)op->in,
+		.dst = op->out,
+		.mac = (uint8_t *)(uintptr_t)(i + 1),
+		.iv = c->base.alg == VC_AES_ECB ? NULL : (uint8_t *)op->iv,
+	};
+
+	return xioctl(c->dev->fd, CIOCASYNCCRYPT, &cop);
+}
+
+/* Fetches every finished operation into ops; returns how many. */
+static size_t async_reap(struct cryptodev_cipher *c, struct vc_cipher_op *ops,
+			 size_t n)
+{
+	struct crypt_op cop;
+	size_t got = 0;
+	int r;
+
+	while ((r = xioctl(c->dev->fd, CIOCASYNCFETCH, &cop)) != -EBUSY) {
+		size_t i = (uintptr_t)cop.mac - 1;
+
+		if (i >= n)	/* not ours: nothing else queues on this file */
+			continue;
+		ops[i].result = r ? vc_error(r, "%s: crypt: %s", c->dev->path,
+					     strerror(-r)) : 0;
+		got++;
+	}
+	return got;
+}
+
+/*
+ * Up to ASYNC_DEPTH in flight, reaped when poll() says POLLIN. Batches on
+ * one engine run one at a time, since fetch takes any of the file's.
+ */
+static int cryptodev_batch(struct vc_cipher *base, struct vc_cipher_op *ops,
+			   size_t n)
+{
+	struct cryptodev_cipher *c = (struct cryptodev_cipher *)base;
+	struct pollfd p = { .fd = c->dev->fd, .events = POLLIN };
+	size_t next = 0, inflight = 0;
+	int r = 0;
+
+	pthread_mutex_lock(&c->dev->batch_lock);
+	while (next < n || inflight) {
+		while (next < n && inflight < ASYNC_DEPTH) {
+			struct vc_cipher_op *op = &ops[next];
+			int e = op->len && !c->dev->no_async ?
+				async_submit(c, op, next) : -ENOTTY;
+
+			if (e == -EBUSY)
+				break;
+			if (e == -ENOTTY) {
+				if (op->len)
+					c->dev->no_async = 1;
+				op->result = op->len ? cryptodev_crypt(base, op->dir,
+						op->iv, op->in, op->out, op->len) : 0;
+			} else if (e) {
+				op->result = vc_error(e, "%s: submit: %s",
+						      c->dev->path, strerror(-e));
+			} else {
+				inflight++;
+			}
+			next++;
+		}
+		if (!inflight)
+			continue;
+		/* A failed poll only costs a fetch that finds nothing yet. */
+		poll(&p, 1, -1);
+		inflight -= async_reap(c, ops, n);
+	}
+	pthread_mutex_unlock(&c->dev->batch_lock);
+	for (size_t i = 0; i < n && !r; i++)
+		r = ops[i].result;
+	return r;
+}
+
 static void cryptodev_cipher_free(struct vc_cipher *base)
 {
 	struct cryptodev_cipher *c = (struct cryptodev_cipher *)base;
@@ -182,6 +275,7 @@ static void cryptodev_cipher_free(struct vc_cipher *base)
 static const struct vc_cipher_ops cryptodev_cipher_ops = {
 	.engine = "cryptodev",
 	.crypt = cryptodev_crypt,
+	.batch = cryptodev_batch,
 	.free = cryptodev_cipher_free,
 };
 

@@ -194,6 +194,37 @@ int vc_cipher_crypt(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
 	return 0;
 }
 
+int vc_cipher_batch(struct vc_cipher *c, struct vc_cipher_op *ops, size_t n)
+{
+	int r = 0;
+
+	if (!c || (n && !ops))
+		return vc_error(-EINVAL, "batch: bad arguments");
+	for (size_t i = 0; i < n; i++) {
+		const struct vc_cipher_op *op = &ops[i];
+
+		if ((unsigned)op->dir > VC_DECRYPT || op->len > UINT32_MAX ||
+		    (op->len && (!op->in || !op->out)) ||
+		    (c->alg != VC_AES_ECB && !op->iv))
+			return vc_error(-EINVAL, "batch: operation %zu: bad arguments",
+					i);
+		if (c->alg != VC_AES_CTR && op->len % VC_AES_BLOCK)
+			return vc_error(-EINVAL, "%s: operation %zu: length %zu is not "
+					"a multiple of %d", cipher_names[c->alg], i,
+					op->len, VC_AES_BLOCK);
+	}
+	if (c->ops->batch)
+		return c->ops->batch(c, ops, n);
+	for (size_t i = 0; i < n; i++) {
+		ops[i].result = ops[i].len ? c->ops->crypt(c, ops[i].dir, ops[i].iv,
+							  ops[i].in, ops[i].out,
+							  ops[i].len) : 0;
+		if (ops[i].result && !r)
+			r = ops[i].result;
+	}
+	return r;
+}
+
 const char *vc_cipher_engine(const struct vc_cipher *c)
 {
 	return c->ops->engine;

@@ -96,6 +96,26 @@ int vc_cipher_new(struct vc_engine *e, struct vc_cipher **out,
 int vc_cipher_crypt(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
 		    const void *in, void *out, size_t len, uint8_t *next_iv);
 
+/* One operation of a batch: its own IV (ignored for ECB), no chaining. */
+struct vc_cipher_op {
+	enum vc_dir dir;
+	const uint8_t *iv;
+	const void *in;
+	void *out;		/* in == out allowed */
+	size_t len;		/* valid for the mode, at most 4 GiB - 1 */
+	int result;		/* out: 0 or a negative errno */
+};
+
+/*
+ * Run n independent operations on one session. On a cryptodev node with
+ * asynchronous operations (CIOCASYNCCRYPT) many are in flight at once, so
+ * the device works on them together; elsewhere they run one after another.
+ * Each operation's outcome is in its result. Returns 0 when every one
+ * succeeded, else the first failure's errno (-EINVAL for bad arguments,
+ * with no operation run).
+ */
+int vc_cipher_batch(struct vc_cipher *c, struct vc_cipher_op *ops, size_t n);
+
 /* Which engine this session really runs on: "openssl" or "cryptodev". */
 const char *vc_cipher_engine(const struct vc_cipher *c);
 

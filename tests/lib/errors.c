@@ -109,6 +109,33 @@ static void mac_args(struct vc_engine *e)
 	vc_mac_free(NULL);
 }
 
+static void batch_args(struct vc_engine *e)
+{
+	uint8_t key[16] = { 5 }, iv[16] = { 0 }, buf[64] = { 0 };
+	struct vc_cipher_op ops[2] = {
+		{ VC_ENCRYPT, iv, buf, buf, 32, 1 }, { VC_ENCRYPT, iv, buf, buf, 17, 1 },
+	};
+	struct vc_cipher *c;
+
+	if (!CHECK(vc_cipher_new(e, &c, VC_AES_CBC, key, 16) == 0, "batch session"))
+		return;
+	CHECK(vc_cipher_batch(c, ops, 2) == -EINVAL && ops[0].result == 1,
+	      "batch with a 17-byte CBC operation: refused, nothing run");
+	ops[1].len = 16;
+	ops[1].iv = NULL;
+	CHECK(vc_cipher_batch(c, ops, 2) == -EINVAL, "batch: CBC without an IV");
+	ops[1].iv = iv;
+	ops[1].dir = (enum vc_dir)5;
+	CHECK(vc_cipher_batch(c, ops, 2) == -EINVAL, "batch: unknown direction");
+	CHECK(vc_cipher_batch(c, NULL, 1) == -EINVAL, "batch: NULL operations");
+	CHECK(vc_cipher_batch(NULL, ops, 0) == -EINVAL, "batch: NULL session");
+	CHECK(vc_cipher_batch(c, NULL, 0) == 0, "an empty batch");
+	ops[1].dir = VC_DECRYPT;
+	CHECK(vc_cipher_batch(c, ops, 2) == 0 && !ops[0].result && !ops[1].result,
+	      "a good batch: %s", vc_last_error());
+	vc_cipher_free(c);
+}
+
 static void hash_args(struct vc_engine *e)
 {
 	uint8_t digest[VC_MAX_DIGEST];
@@ -155,6 +182,7 @@ int main(int argc, char **argv)
 	cipher_args(e);
 	mac_args(e);
 	hash_args(e);
+	batch_args(e);
 	helpers();
 	vc_engine_close(e);
 	return check_exit("errors");
