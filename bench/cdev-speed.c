@@ -4,7 +4,9 @@
  * through Linux's own crypto API via AF_ALG. Each size runs for a fixed
  * time; the first and the last request of every process are checked
  * against OpenSSL. With --processes P, P processes (each with its own
- * session) run the same time window and their rates are summed.
+ * session) run the same time window and their rates are summed. With
+ * --depth D, each process keeps D requests in flight through libvcrypto's
+ * vc_cipher_batch() (CIOCASYNCCRYPT on the node).
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +26,7 @@
 #include <openssl/evp.h>
 
 #include <vcrypto/cryptodev.h>
+#include <vcrypto/vcrypto.h>
 
 #define MAX_SIZE (1 << 20)
 
@@ -31,6 +34,9 @@ struct path {
 	bool afalg;
 	int fd;		/* cryptodev: the node; AF_ALG: the operation socket */
 	uint32_t ses;
+	int depth;		/* > 1: batches through libvcrypto */
+	struct vc_engine *e;
+	struct vc_cipher *c;
 };
 
 static const uint8_t key[16] = "0123456789abcdef";
@@ -110,6 +116,41 @@ static int afalg_encrypt(int fd, const uint8_t *in, uint8_t *out, size_t len)
 	return 0;
 }
 
+static int open_batch(struct path *p, const char *dev)
+{
+	char spec[300];
+
+	snprintf(spec, sizeof(spec), "cryptodev:%s", dev);
+	if (vc_engine_open(&p->e, spec, 0) ||
+	    vc_cipher_new(p->e, &p->c, VC_AES_CBC, key, sizeof(key))) {
+		fprintf(stderr, "cdev-speed: %s\n", vc_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+/* depth requests of len bytes, the i-th into out + i * len. */
+static int run_batch(const struct path *p, const uint8_t *in, uint8_t *out,
+		     size_t len)
+{
+	struct vc_cipher_op ops[64];
+	int r;
+
+	for (int i = 0; i < p->depth; i++)
+		ops[i] = (struct vc_cipher_op){ .dir = VC_ENCRYPT, .iv = iv, .in = in,
+						.out = out + (size_t)i * len, .len = len };
+	r = vc_cipher_batch(p->c, ops, (size_t)p->depth);
+	if (r)
+		errno = -r;
+	return r ? -1 : 0;
+}
+
+/* Requests per run_op() call. */
+static int per_op(const struct path *p)
+{
+	return p->depth > 1 ? p->depth : 1;
+}
+
 static int run_op(const struct path *p, const uint8_t *in, uint8_t *out, size_t len)
 {
 	struct crypt_op c = { .ses = p->ses, .op = COP_ENCRYPT, .len = (uint32_t)len,
@@ -117,6 +158,8 @@ static int run_op(const struct path *p, const uint8_t *in, uint8_t *out, size_t 
 
 	if (p->afalg)
 		return afalg_encrypt(p->fd, in, out, len);
+	if (p->depth > 1)
+		return run_batch(p, in, out, len);
 	return ioctl(p->fd, CIOCCRYPT, &c);
 }
 
@@ -151,44 +194,60 @@ _Static_assert(sizeof(struct result) <= PIPE_BUF, "one atomic pipe write");
 /* One process's measurement of SIZE for SECS; 0 or -1 (reported). */
 static int measure(const struct path *p, size_t size, double secs, struct result *r)
 {
-	static uint8_t in[MAX_SIZE], out[MAX_SIZE], first[MAX_SIZE];
+	static uint8_t in[MAX_SIZE];
+	size_t n = (size_t)per_op(p), bytes = n * size;
+	uint8_t *out = malloc(bytes), *first = malloc(bytes);
 	double start, end;
+	int ret = -1;
 
+	if (!out || !first) {
+		fprintf(stderr, "cdev-speed: %zu B: out of memory\n", size);
+		goto out;
+	}
 	for (size_t i = 0; i < size; i++)
 		in[i] = (uint8_t)(i * 31 + 7);
 	if (run_op(p, in, first, size)) {
 		fprintf(stderr, "cdev-speed: %zu B: %s\n", size, strerror(errno));
-		return -1;
+		goto out;
 	}
-	if (!matches_openssl(in, first, size)) {
-		fprintf(stderr, "cdev-speed: %zu B: output differs from OpenSSL\n", size);
-		return -1;
-	}
+	/* same key, IV and input for every request: each equals OpenSSL's */
+	for (size_t i = 0; i < n; i++)
+		if (!matches_openssl(in, first + i * size, size)) {
+			fprintf(stderr, "cdev-speed: %zu B: output differs from OpenSSL\n",
+				size);
+			goto out;
+		}
 	r->ops = 0;
 	start = now();
 	do {
-		/* check the clock every 16 requests: cheap, still fine-grained */
-		for (int k = 0; k < 16; k++, r->ops++)
+		/* check the clock every 16 calls: cheap, still fine-grained */
+		for (int k = 0; k < 16; k++, r->ops += n)
 			if (run_op(p, in, out, size)) {
 				fprintf(stderr, "cdev-speed: %zu B: %s\n", size,
 					strerror(errno));
-				return -1;
+				goto out;
 			}
 		end = now();
 	} while (end - start < secs);
 	r->seconds = end - start;
-	/* same key, IV and input every time: the last result must equal the first */
-	if (memcmp(out, first, size)) {
-		fprintf(stderr, "cdev-speed: %zu B: the last request's output differs "
+	if (memcmp(out, first, bytes)) {
+		fprintf(stderr, "cdev-speed: %zu B: the last requests' output differs "
 			"from OpenSSL\n", size);
-		return -1;
+		goto out;
 	}
-	return 0;
+	ret = 0;
+out:
+	free(out);
+	free(first);
+	return ret;
 }
 
-static int open_path(struct path *p, const char *dev, const char *alg)
+static int open_path(struct path *p, const char *dev, const char *alg, int depth)
 {
-	return alg ? open_afalg(p, alg) : open_cryptodev(p, dev);
+	p->depth = depth;
+	if (alg)
+		return open_afalg(p, alg);
+	return depth > 1 ? open_batch(p, dev) : open_cryptodev(p, dev);
 }
 
 /*
@@ -196,8 +255,9 @@ static int open_path(struct path *p, const char *dev, const char *alg)
  * pipe closed by the parent) and send their result back through a pipe.
  * Returns the summed rate, or -1 when any child failed (it reported why).
  */
-static double measure_parallel(const char *dev, const char *alg, int procs,
-			       size_t size, double secs, struct result *total)
+static double measure_parallel(const char *dev, const char *alg, int depth,
+			       int procs, size_t size, double secs,
+			       struct result *total)
 {
 	int go[2], res[2], failed = 0;
 	double rate = 0;
@@ -221,7 +281,7 @@ static double measure_parallel(const char *dev, const char *alg, int procs,
 
 			close(go[1]);
 			close(res[0]);
-			if (open_path(&p, dev, alg))
+			if (open_path(&p, dev, alg, depth))
 				_exit(1);
 			if (read(go[0], &c, 1) < 0 || measure(&p, size, secs, &r))
 				_exit(1);
@@ -264,8 +324,8 @@ static double measure_parallel(const char *dev, const char *alg, int procs,
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: cdev-speed [--device PATH | --afalg DRIVER] [--seconds S]\n"
-		"                  [--processes P] SIZE...\n"
-		"AES-128-CBC encryption, one request at a time per process, S seconds\n"
+		"                  [--processes P] [--depth D] SIZE...\n"
+		"AES-128-CBC encryption, one request at a time per process (or D), S seconds\n"
 		"per size (default 1); the first and last request of each process are\n"
 		"checked against OpenSSL. Prints one line per size:\n"
 		"  SIZE OPS SECONDS OPS/S MB/S\n"
@@ -276,6 +336,8 @@ static void usage(FILE *f)
 		"  -s, --seconds S      measuring time per size\n"
 		"  -p, --processes P    P processes at once, each with its own session\n"
 		"                       (default 1, at most 64)\n"
+		"  -q, --depth D        D requests in flight per process, through\n"
+		"                       libvcrypto's vc_cipher_batch() (default 1, at most 64)\n"
 		"Exit: 0 measured, 1 a request failed or differed from OpenSSL, 2 usage.\n");
 }
 
@@ -286,6 +348,7 @@ int main(int argc, char **argv)
 		{ "afalg", required_argument, NULL, 'a' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "processes", required_argument, NULL, 'p' },
+		{ "depth", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -293,11 +356,11 @@ int main(int argc, char **argv)
 	const char *dev = "/dev/cryptodev0", *alg = NULL;
 	struct path p = { 0 };
 	double secs = 1;
-	long procs = 1;
+	long procs = 1, depth = 1;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:a:s:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:a:s:p:q:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dev = optarg;
@@ -320,11 +383,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'q':
+			depth = strtol(optarg, &end, 10);
+			if (*end || depth < 1 || depth > 64) {
+				fprintf(stderr, "cdev-speed: bad --depth '%s' (1..64)\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
-			puts("cdev-speed 2");
+			puts("cdev-speed 3");
 			return 0;
 		default:
 			usage(stderr);
@@ -344,7 +415,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (procs == 1 && open_path(&p, dev, alg))
+	if (alg && depth > 1) {
+		fprintf(stderr, "cdev-speed: --depth is for a cryptodev node, not --afalg\n");
+		return 2;
+	}
+	if (procs == 1 && open_path(&p, dev, alg, (int)depth))
 		return 1;
 	for (int a = optind; a < argc; a++) {
 		size_t size = (size_t)strtol(argv[a], NULL, 10);
@@ -356,7 +431,8 @@ int main(int argc, char **argv)
 				return 1;
 			rate = (double)r.ops / r.seconds;
 		} else {
-			rate = measure_parallel(dev, alg, (int)procs, size, secs, &r);
+			rate = measure_parallel(dev, alg, (int)depth, (int)procs, size,
+						secs, &r);
 			if (rate < 0)
 				return 1;
 		}
