@@ -1,0 +1,52 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "report.h"
+
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int failures;
+
+bool report(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&report_lock);
+	if (!ok)
+		failures++;
+	printf("%s %s", ok ? "ok  " : "FAIL", name);
+	if (fmt) {
+		fputs(": ", stdout);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	putchar('\n');
+	fflush(stdout);
+	pthread_mutex_unlock(&report_lock);
+	return ok;
+}
+
+unsigned int report_failures(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&report_lock);
+	n = failures;
+	pthread_mutex_unlock(&report_lock);
+	return n;
+}
+
+int report_finish(const char *prog)
+{
+	unsigned int n = report_failures();
+
+	if (!n) {
+		printf("%s: all checks passed\n", prog);
+		fflush(stdout);
+		return 0;
+	}
+	printf("%s: %u check(s) failed\n", prog, n);
+	fflush(stdout);
+	return 1;
+}
