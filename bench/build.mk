@@ -2,6 +2,6 @@
 # build/static/bench/* on its PATH).
 PROGS += $(B)/bench/cdev-speed
 
-$(B)/bench/cdev-speed: $(B)/bench/cdev-speed.o
+$(B)/bench/cdev-speed: $(B)/bench/cdev-speed.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

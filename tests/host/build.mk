@@ -32,18 +32,18 @@ $(B)/tests/fuzz-vcryptod-session: $(B)/tests/host/fuzz_session.o \
 # AF_ALG checker/benchmark for Linux's own virtio_crypto driver (static copy
 # runs in the guest).
 PROGS += $(B)/tests/vcryptod-afalg
-$(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o
+$(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Load with fault tolerance for the kill/restart test (static copy in the guest).
 PROGS += $(B)/tests/vcryptod-load
-$(B)/tests/vcryptod-load: $(B)/tests/host/load.o
+$(B)/tests/vcryptod-load: $(B)/tests/host/load.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # One file and session across a back-end restart (static copy in the guest).
 PROGS += $(B)/tests/vcryptod-recover
-$(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o
+$(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
