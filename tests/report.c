@@ -7,23 +7,38 @@
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int failures;
 
-bool report(bool ok, const char *name, const char *fmt, ...)
+static void line(bool ok, const char *name, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	pthread_mutex_lock(&report_lock);
 	if (!ok)
 		failures++;
 	printf("%s %s", ok ? "ok  " : "FAIL", name);
 	if (fmt) {
 		fputs(": ", stdout);
-		va_start(ap, fmt);
 		vprintf(fmt, ap);
-		va_end(ap);
 	}
 	putchar('\n');
 	fflush(stdout);
 	pthread_mutex_unlock(&report_lock);
+}
+
+bool report(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	line(ok, name, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+bool report_check(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	line(ok, name, ok ? NULL : fmt, ap);
+	va_end(ap);
 	return ok;
 }
 

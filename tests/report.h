@@ -28,9 +28,16 @@ int report_finish(const char *prog);
 #define REPORT_STR_(x) #x
 #define REPORT_STR(x) REPORT_STR_(x)
 
-/* report() under the name "FILE:LINE" of the check; returns whether cond held. */
+/* report(), but the detail is printed only with a FAIL line. */
+__attribute__((format(printf, 3, 4)))
+bool report_check(bool ok, const char *name, const char *fmt, ...);
+
+/*
+ * report_check() under the name "FILE:LINE" of the check, with printf's
+ * arguments for the detail of a failure; returns whether cond held.
+ */
 #define CHECK(cond, ...) \
-	report(!!(cond), __FILE__ ":" REPORT_STR(__LINE__), __VA_ARGS__)
+	report_check(!!(cond), __FILE__ ":" REPORT_STR(__LINE__), __VA_ARGS__)
 
 /*
  * For a test case function returning int: when cond fails, reports

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../check.h"
+#include "../report.h"
 #include "../hex.h"
 #include "../../chat/lines.h"
 #include "../../chat/proto.h"
@@ -461,5 +461,5 @@ int main(int argc, char **argv)
 	test_batches();
 	test_text();
 	vc_engine_close(engine);
-	return check_exit("chat-proto");
+	return report_finish("chat-proto");
 }

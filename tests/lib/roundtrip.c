@@ -5,13 +5,14 @@
  * eight threads.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "../check.h"
+#include "../report.h"
 #include "testlib.h"
 
 #define MAX_LEN (1 << 20)
@@ -215,5 +216,5 @@ int main(int argc, char **argv)
 	free(want);
 	free(got);
 	vc_engine_close(e);
-	return check_exit("roundtrip");
+	return report_finish("roundtrip");
 }
