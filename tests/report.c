@@ -5,7 +5,7 @@
 #include "report.h"
 
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned int failures;
+static unsigned int failures, failures_at_case;
 
 static void line(bool ok, const char *name, const char *fmt, va_list ap)
 {
@@ -50,6 +50,16 @@ unsigned int report_failures(void)
 	n = failures;
 	pthread_mutex_unlock(&report_lock);
 	return n;
+}
+
+bool report_case(const char *name, bool passed)
+{
+	unsigned int n = report_failures();
+
+	if (passed || n == failures_at_case)
+		report(passed, name, NULL);
+	failures_at_case = report_failures();
+	return passed;
 }
 
 int report_finish(const char *prog)

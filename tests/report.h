@@ -40,6 +40,13 @@ bool report_check(bool ok, const char *name, const char *fmt, ...);
 	report_check(!!(cond), __FILE__ ":" REPORT_STR(__LINE__), __VA_ARGS__)
 
 /*
+ * The end of a test case NAME that ran as passed says: "ok   NAME" when it
+ * passed; when it failed, "FAIL NAME" unless the case reported a failure of
+ * its own since the last report_case() (as REQUIRE does). Returns passed.
+ */
+bool report_case(const char *name, bool passed);
+
+/*
  * For a test case function returning int: when cond fails, reports
  * "FAIL NAME: line N: COND: detail" and returns 1 from the function.
  * (A case that gets through reports its "ok" itself.)

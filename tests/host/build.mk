@@ -3,13 +3,13 @@
 HOST_TEST_CORE := $(filter-out $(B)/host/main.o,$(VCRYPTOD_CORE_OBJS))
 
 PROGS += $(B)/tests/vcryptod-unit
-$(B)/tests/vcryptod-unit: $(B)/tests/host/unit.o $(B)/tests/host/fake_guest.o \
+$(B)/tests/vcryptod-unit: $(B)/tests/host/unit.o $(B)/tests/host/fake_guest.o $(TESTLIB) \
 		$(HOST_TEST_CORE) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 PROGS += $(B)/tests/vcryptod-vhost-client
-$(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o
+$(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
