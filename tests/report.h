@@ -16,6 +16,10 @@
 __attribute__((format(printf, 3, 4)))
 bool report(bool ok, const char *name, const char *fmt, ...);
 
+/* report(), but the detail is printed only with a FAIL line. */
+__attribute__((format(printf, 3, 4)))
+bool report_check(bool ok, const char *name, const char *fmt, ...);
+
 /* Failures reported so far, in this process. */
 unsigned int report_failures(void);
 
@@ -28,10 +32,6 @@ int report_finish(const char *prog);
 #define REPORT_STR_(x) #x
 #define REPORT_STR(x) REPORT_STR_(x)
 
-/* report(), but the detail is printed only with a FAIL line. */
-__attribute__((format(printf, 3, 4)))
-bool report_check(bool ok, const char *name, const char *fmt, ...);
-
 /*
  * report_check() under the name "FILE:LINE" of the check, with printf's
  * arguments for the detail of a failure; returns whether cond held.
@@ -40,16 +40,16 @@ bool report_check(bool ok, const char *name, const char *fmt, ...);
 	report_check(!!(cond), __FILE__ ":" REPORT_STR(__LINE__), __VA_ARGS__)
 
 /*
- * The end of a test case NAME that ran as passed says: "ok   NAME" when it
- * passed; when it failed, "FAIL NAME" unless the case reported a failure of
- * its own since the last report_case() (as REQUIRE does). Returns passed.
+ * Ends test case NAME (cases run one at a time): "ok   NAME" when it passed;
+ * when it failed, "FAIL NAME" unless the case reported a failure of its own
+ * since the last report_case() (as REQUIRE does). Returns passed.
  */
 bool report_case(const char *name, bool passed);
 
 /*
  * For a test case function returning int: when cond fails, reports
- * "FAIL NAME: line N: COND: detail" and returns 1 from the function.
- * (A case that gets through reports its "ok" itself.)
+ * "FAIL NAME: line N: COND: detail" and returns 1 from the function, for
+ * its caller to end the case with report_case().
  */
 #define REQUIRE(name, cond, fmt, ...) do {				\
 	if (!(cond)) {							\
