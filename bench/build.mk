@@ -2,6 +2,6 @@
 # build/static/bench/* on its PATH).
 PROGS += $(B)/bench/cdev-speed
 
-$(B)/bench/cdev-speed: $(B)/bench/cdev-speed.o $(LIBVCRYPTO)
+$(B)/bench/cdev-speed: $(B)/bench/cdev-speed.o $(TESTLIB) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

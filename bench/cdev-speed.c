@@ -10,30 +10,28 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/if_alg.h>
-#include <openssl/evp.h>
-
-#include <vcrypto/cryptodev.h>
 #include <vcrypto/vcrypto.h>
+
+#include "../tests/afalg.h"
+#include "../tests/cdev.h"
+#include "../tests/oracle.h"
 
 #define MAX_SIZE (1 << 20)
 
 struct path {
 	bool afalg;
-	int fd;		/* cryptodev: the node; AF_ALG: the operation socket */
-	uint32_t ses;
+	int fd;			/* cryptodev: the node and */
+	uint32_t ses;		/* its session */
+	struct afalg alg;	/* AF_ALG */
 	int depth;		/* > 1: batches through libvcrypto */
 	struct vc_engine *e;
 	struct vc_cipher *c;
@@ -44,75 +42,32 @@ static const uint8_t iv[16] = "fedcba9876543210";
 
 static int open_cryptodev(struct path *p, const char *dev)
 {
-	struct session_op s = { .cipher = CRYPTO_AES_CBC, .keylen = 16,
-				.key = (uint8_t *)key };
+	int err;
 
-	p->fd = open(dev, O_RDWR | O_CLOEXEC);
+	cdev_path = dev;
+	p->fd = cdev_open();
 	if (p->fd < 0) {
 		fprintf(stderr, "cdev-speed: %s: %s\n", dev, strerror(errno));
 		return -1;
 	}
-	if (ioctl(p->fd, CIOCGSESSION, &s)) {
-		fprintf(stderr, "cdev-speed: %s: CIOCGSESSION: %s\n", dev, strerror(errno));
+	err = cdev_session(p->fd, CRYPTO_AES_CBC, key, sizeof(key), &p->ses);
+	if (err) {
+		fprintf(stderr, "cdev-speed: %s: CIOCGSESSION: %s\n", dev, strerror(err));
 		return -1;
 	}
-	p->ses = s.ses;
 	return 0;
 }
 
 static int open_afalg(struct path *p, const char *driver)
 {
-	struct sockaddr_alg sa = { .salg_family = AF_ALG, .salg_type = "skcipher" };
-	int tfm = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	int err = afalg_open(&p->alg, driver, key, sizeof(key));
 
-	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%s", driver);
-	if (tfm < 0 || bind(tfm, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(tfm, SOL_ALG, ALG_SET_KEY, key, sizeof(key))) {
+	if (err) {
 		fprintf(stderr, "cdev-speed: AF_ALG skcipher %s: %s\n", driver,
-			strerror(errno));
-		return -1;
-	}
-	p->fd = accept(tfm, NULL, 0);
-	if (p->fd < 0) {
-		fprintf(stderr, "cdev-speed: AF_ALG accept: %s\n", strerror(errno));
+			strerror(err));
 		return -1;
 	}
 	p->afalg = true;
-	return 0;
-}
-
-static int afalg_encrypt(int fd, const uint8_t *in, uint8_t *out, size_t len)
-{
-	char cbuf[CMSG_SPACE(sizeof(uint32_t)) +
-		  CMSG_SPACE(sizeof(struct af_alg_iv) + 16)] = { 0 };
-	struct iovec io = { .iov_base = (void *)in, .iov_len = len };
-	struct msghdr msg = { .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-			      .msg_iov = &io, .msg_iovlen = 1 };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	struct af_alg_iv *aiv;
-	uint32_t op = ALG_OP_ENCRYPT;
-	size_t got = 0;
-
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_OP;
-	c->cmsg_len = CMSG_LEN(sizeof(op));
-	memcpy(CMSG_DATA(c), &op, sizeof(op));
-	c = CMSG_NXTHDR(&msg, c);
-	c->cmsg_level = SOL_ALG;
-	c->cmsg_type = ALG_SET_IV;
-	c->cmsg_len = CMSG_LEN(sizeof(*aiv) + 16);
-	aiv = (struct af_alg_iv *)CMSG_DATA(c);
-	aiv->ivlen = 16;
-	memcpy(aiv->iv, iv, 16);
-	if (sendmsg(fd, &msg, 0) != (ssize_t)len)
-		return -1;
-	while (got < len) {
-		ssize_t n = read(fd, out + got, len - got);
-
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
 	return 0;
 }
 
@@ -129,52 +84,42 @@ static int open_batch(struct path *p, const char *dev)
 	return 0;
 }
 
-/* depth requests of len bytes, the i-th into out + i * len. */
+/* depth requests of len bytes, the i-th into out + i * len; 0 or errno. */
 static int run_batch(const struct path *p, const uint8_t *in, uint8_t *out,
 		     size_t len)
 {
 	struct vc_cipher_op ops[64];
-	int r;
 
 	for (int i = 0; i < p->depth; i++)
 		ops[i] = (struct vc_cipher_op){ .dir = VC_ENCRYPT, .iv = iv, .in = in,
 						.out = out + (size_t)i * len, .len = len };
-	r = vc_cipher_batch(p->c, ops, (size_t)p->depth);
-	if (r)
-		errno = -r;
-	return r ? -1 : 0;
+	return -vc_cipher_batch(p->c, ops, (size_t)p->depth);
 }
 
 /* Requests per run_op() call. */
-static int per_op(const struct path *p)
+static size_t per_op(const struct path *p)
 {
-	return p->depth > 1 ? p->depth : 1;
+	return p->depth > 1 ? (size_t)p->depth : 1;
 }
 
+/* One request, or a batch of depth; 0 or an errno value. */
 static int run_op(const struct path *p, const uint8_t *in, uint8_t *out, size_t len)
 {
-	struct crypt_op c = { .ses = p->ses, .op = COP_ENCRYPT, .len = (uint32_t)len,
-			      .src = (uint8_t *)in, .dst = out, .iv = (uint8_t *)iv };
-
 	if (p->afalg)
-		return afalg_encrypt(p->fd, in, out, len);
+		return afalg_crypt(&p->alg, true, iv, sizeof(iv),
+				   in, out, len);
 	if (p->depth > 1)
 		return run_batch(p, in, out, len);
-	return ioctl(p->fd, CIOCCRYPT, &c);
+	return cdev_crypt(p->fd, p->ses, COP_ENCRYPT, 0, in, out, (uint32_t)len,
+			  (void *)iv);
 }
 
 static bool matches_openssl(const uint8_t *in, const uint8_t *out, size_t len)
 {
 	static uint8_t want[MAX_SIZE];
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int n = 0;
-	bool ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_128_cbc(), NULL, key, iv) &&
-		  EVP_CIPHER_CTX_set_padding(ctx, 0) &&
-		  EVP_EncryptUpdate(ctx, want, &n, in, (int)len) && (size_t)n == len &&
-		  memcmp(want, out, len) == 0;
 
-	EVP_CIPHER_CTX_free(ctx);
-	return ok;
+	oracle_aes("CBC", true, key, sizeof(key), iv, in, want, len);
+	return memcmp(want, out, len) == 0;
 }
 
 static double now(void)
@@ -195,10 +140,10 @@ _Static_assert(sizeof(struct result) <= PIPE_BUF, "one atomic pipe write");
 static int measure(const struct path *p, size_t size, double secs, struct result *r)
 {
 	static uint8_t in[MAX_SIZE];
-	size_t n = (size_t)per_op(p), bytes = n * size;
+	size_t n = per_op(p), bytes = n * size;
 	uint8_t *out = malloc(bytes), *first = malloc(bytes);
 	double start, end;
-	int ret = -1;
+	int err, ret = -1;
 
 	if (!out || !first) {
 		fprintf(stderr, "cdev-speed: %zu B: out of memory\n", size);
@@ -206,11 +151,12 @@ static int measure(const struct path *p, size_t size, double secs, struct result
 	}
 	for (size_t i = 0; i < size; i++)
 		in[i] = (uint8_t)(i * 31 + 7);
-	if (run_op(p, in, first, size)) {
-		fprintf(stderr, "cdev-speed: %zu B: %s\n", size, strerror(errno));
+	err = run_op(p, in, first, size);
+	if (err) {
+		fprintf(stderr, "cdev-speed: %zu B: %s\n", size, strerror(err));
 		goto out;
 	}
-	/* same key, IV and input for every request: each equals OpenSSL's */
+	/* same key, IV and input for every request: each is OpenSSL's */
 	for (size_t i = 0; i < n; i++)
 		if (!matches_openssl(in, first + i * size, size)) {
 			fprintf(stderr, "cdev-speed: %zu B: output differs from OpenSSL\n",
@@ -222,9 +168,9 @@ static int measure(const struct path *p, size_t size, double secs, struct result
 	do {
 		/* check the clock every 16 calls: cheap, still fine-grained */
 		for (int k = 0; k < 16; k++, r->ops += n)
-			if (run_op(p, in, out, size)) {
+			if ((err = run_op(p, in, out, size))) {
 				fprintf(stderr, "cdev-speed: %zu B: %s\n", size,
-					strerror(errno));
+					strerror(err));
 				goto out;
 			}
 		end = now();

@@ -38,7 +38,7 @@ LDFLAGS += $(EXTRA_LDFLAGS)
 PROGS :=
 FUZZERS :=
 
-include lib/build.mk
+include lib/build.mk tests/build.mk
 include $(sort $(wildcard chat/build.mk host/build.mk tests/*/build.mk bench/build.mk))
 
 .PHONY: all fuzzers

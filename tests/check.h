@@ -3,6 +3,8 @@
  * for the guest (cmocka has no static library on Debian). CHECK() records a
  * failure with its location and a message and carries on; check_exit()
  * prints "NAME: N checks, N failed" and returns the exit status.
+ * Only tests/driver still uses it (its scripts read that summary); every
+ * other test program reports through report.h, which this should become.
  */
 #ifndef VCRYPTO_TESTS_CHECK_H
 #define VCRYPTO_TESTS_CHECK_H

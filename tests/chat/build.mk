@@ -7,7 +7,7 @@ $(B)/tests/chat-relay: $(B)/tests/chat/relay.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
 $(B)/tests/chat-proto: $(B)/tests/chat/proto-test.o $(B)/chat/proto.o \
-		$(B)/chat/lines.o $(B)/chat/text.o $(LIBVCRYPTO)
+		$(B)/chat/lines.o $(B)/chat/text.o $(TESTLIB) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -11,9 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 #define PAGE 4096
@@ -53,37 +51,13 @@ static void dev_iv(const struct aead *a, uint8_t iv[16], const uint8_t *nonce,
 	}
 }
 
-/* OpenSSL's ciphertext || tag of pt; aborts when OpenSSL fails. */
+/* OpenSSL's ciphertext || tag of pt. */
 static void oracle(const struct aead *a, size_t keylen, const uint8_t *key,
 		   const uint8_t *nonce, size_t nlen, const uint8_t *aad, size_t alen,
 		   const uint8_t *pt, size_t len, size_t tag, uint8_t *out)
 {
-	const EVP_CIPHER *c = EVP_get_cipherbyname(a->evp[keylen / 8 - 2]);
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	bool ccm = a->id == CRYPTO_AES_CCM;
-	int n, ok;
-
-	ok = c && ctx && EVP_EncryptInit_ex(ctx, c, NULL, NULL, NULL) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, (int)nlen, NULL) &&
-	     (!ccm || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, (int)tag, NULL)) &&
-	     EVP_EncryptInit_ex(ctx, NULL, NULL, key, nonce) &&
-	     (!ccm || EVP_EncryptUpdate(ctx, NULL, &n, NULL, (int)len)) &&
-	     (!alen || EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)alen)) &&
-	     /* Even with no data: CCM computes its tag there. */
-	     EVP_EncryptUpdate(ctx, out, &n, pt, (int)len) &&
-	     EVP_EncryptFinal_ex(ctx, out + len, &n) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, (int)tag, out + len);
-	EVP_CIPHER_CTX_free(ctx);
-	if (!ok) {
-		fprintf(stderr, "OpenSSL %s failed\n", a->name);
-		abort();
-	}
-}
-
-/* CIOCAUTHCRYPT; 0 or an errno value. op is updated as the kernel left it. */
-static int authcrypt(int fd, struct crypt_auth_op *op)
-{
-	return ioctl(fd, CIOCAUTHCRYPT, op) == 0 ? 0 : errno;
+	oracle_aead(a->evp[keylen / 8 - 2], key, nonce, nlen, aad, alen, pt, len,
+		    tag, out);
 }
 
 static struct crypt_auth_op auth_op(uint32_t ses, uint16_t dir, const void *aad,
@@ -151,7 +125,7 @@ void test_aead_vectors(void)
 		dev_iv(a, iv, nonce, nlen);
 		op = auth_op(ses, COP_ENCRYPT, aad, (uint32_t)alen, pt, out,
 			     (uint32_t)plen, tag, iv);
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		report(!err && op.len == clen && !memcmp(out, ct, clen) &&
 		       op.tag == out + plen, "aead-vectors",
 		       "%s: encrypt: %s, len %u, tag at dst+%td", vectors[v].what,
@@ -160,7 +134,7 @@ void test_aead_vectors(void)
 		memset(out, 0xa5, sizeof(out));
 		op = auth_op(ses, COP_DECRYPT, aad, (uint32_t)alen, ct, out,
 			     (uint32_t)clen, tag, iv);
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		report(!err && op.len == plen && !memcmp(out, pt, plen), "aead-vectors",
 		       "%s: decrypt: %s, len %u", vectors[v].what,
 		       err ? errname(err) : memcmp(out, pt, plen) ? "differs" : "ok",
@@ -208,7 +182,7 @@ static const char *trip(int fd, const struct aead *a, size_t keylen,
 	dev_iv(a, iv, nonce, a->nonce);
 	op = auth_op(ses, COP_ENCRYPT, aad, (uint32_t)alen, src, dst,
 		     (uint32_t)len, tag, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len + tag || memcmp(dst, want, len + tag)) {
 		snprintf(why, sizeof(why), "encrypt: %s (len %u)", err ?
 			 errname(err) : "differs from OpenSSL", op.len);
@@ -225,7 +199,7 @@ static const char *trip(int fd, const struct aead *a, size_t keylen,
 	}
 	op = auth_op(ses, COP_DECRYPT, aad, (uint32_t)alen, src, dst,
 		     (uint32_t)(len + tag), tag, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len || memcmp(dst, pt, len)) {
 		snprintf(why, sizeof(why), "decrypt: %s (len %u)", err ?
 			 errname(err) : "differs from the plaintext", op.len);
@@ -331,7 +305,7 @@ void test_aead_forged(void)
 				memcpy(before, out, sizeof(out));
 				op = auth_op(ses, COP_DECRYPT, aad, sizeof(aad), buf, out,
 					     sizeof(ct), 16, iv);
-				err = authcrypt(fd, &op);
+				err = cdev_authcrypt(fd, &op);
 				report(err == EBADMSG && !memcmp(out, before, sizeof(out)),
 				       "aead-forged", "%s: %s bit flipped%s: %s, dst %s",
 				       a->name, what[w], in_place ? ", in place" : "",
@@ -343,7 +317,7 @@ void test_aead_forged(void)
 		/* The same message, unforged, still opens. */
 		op = auth_op(ses, COP_DECRYPT, aad, sizeof(aad), ct, out, sizeof(ct),
 			     16, iv);
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		report(!err && !memcmp(out, pt, sizeof(pt)), "aead-forged",
 		       "%s: the original opens: %s", a->name, errname(err));
 		cdev_free(fd, ses);
@@ -410,7 +384,7 @@ void test_aead_errors(void)
 			     cases[i].alen, buf, how & BAD_DST ? (void *)8 : buf,
 			     cases[i].len, cases[i].tag, how & NO_IV ? NULL : iv);
 		op.flags = cases[i].flags;
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		report(err == cases[i].want, "aead-errors", "%s: %s (want %s)",
 		       cases[i].what, errname(err), errname(cases[i].want));
 	}
@@ -420,7 +394,7 @@ void test_aead_errors(void)
 	/* After every refusal the session still works (GCM, 4-byte tag). */
 	iv[0] = 1;
 	op = auth_op(gcm, COP_ENCRYPT, NULL, 0, buf, buf, 16, 4, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	report(!err && op.len == 20, "aead-errors", "then a good operation: %s, len %u",
 	       errname(err), op.len);
 	cdev_free(fd, gcm);
@@ -555,7 +529,7 @@ void test_aead_garbage(void)
 			op.src = op.dst;
 			op.auth_src = (uint8_t *)((uintptr_t)op.dst - rng_range(0, 300));
 		}
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		for (e = 0; e < 5 && ok_errs[e] != err; e++)
 			;
 		if (e == 5 && bad++ < 5)
@@ -572,7 +546,7 @@ void test_aead_garbage(void)
 	hex_decode(vectors[0].ct, want, sizeof(want));
 	struct crypt_auth_op op = auth_op(ses[0], COP_ENCRYPT, NULL, 0, zero, out,
 					  16, 16, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	report(!err && !memcmp(out, want, 32), "aead-garbage",
 	       "then GCM test case 2 on the same session: %s%s", errname(err),
 	       !err && memcmp(out, want, 32) ? ", differs" : "");

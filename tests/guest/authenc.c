@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 #define TLS_MAX (64 * 1024)
@@ -76,11 +76,6 @@ static int open_suite(int fd, const struct suite *c, const struct keys *k,
 {
 	return cdev_session_op(fd, c->cipher, k->key, (uint32_t)c->keylen, c->mac,
 			       k->mackey, (uint32_t)c->mackeylen, ses);
-}
-
-static int authcrypt(int fd, struct crypt_auth_op *op)
-{
-	return ioctl(fd, CIOCAUTHCRYPT, op) == 0 ? 0 : errno;
 }
 
 static struct crypt_auth_op tls_op(uint32_t ses, uint16_t dir, const void *aad,
@@ -156,7 +151,7 @@ static const char *tls_trip(int fd, const struct suite *c, size_t len,
 	memcpy(iv, k.iv, sizeof(iv));
 	op = tls_op(ses, COP_ENCRYPT, aad, (uint32_t)alen, buf, (uint32_t)len,
 		    (uint32_t)tag, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != n || memcmp(buf, want, n)) {
 		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? errname(err) :
 			 op.len != n ? "wrong length" : "record differs");
@@ -166,7 +161,7 @@ static const char *tls_trip(int fd, const struct suite *c, size_t len,
 	memcpy(iv, k.iv, sizeof(iv));
 	op = tls_op(ses, COP_DECRYPT, aad, (uint32_t)alen, buf, (uint32_t)n,
 		    (uint32_t)tag, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len || memcmp(buf, pt, len)) {
 		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? errname(err) :
 			 op.len != len ? "wrong length" : "plaintext differs");
@@ -222,7 +217,7 @@ static void tls_tampered(int fd, uint32_t ses, const char *what, const uint8_t *
 	memcpy(before, buf, n);
 	memcpy(iv, k->iv, sizeof(iv));
 	op = tls_op(ses, COP_DECRYPT, aad, (uint32_t)alen, buf, (uint32_t)n, 0, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	report(err == EBADMSG && !memcmp(before, buf, n), "tls-forged",
 	       "%s: %s, buffer %s", what, errname(err),
 	       memcmp(before, buf, n) ? "CHANGED" : "untouched");
@@ -312,7 +307,7 @@ void test_tls_iv(void)
 		op = tls_op(ses, COP_ENCRYPT, aad, sizeof(aad), buf[r], sizeof(pt[r]), 0,
 			    r ? NULL : iv);
 		op.flags |= r ? 0 : COP_FLAG_WRITE_IV;
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		same = same && !err && op.len == n[r] && !memcmp(buf[r], want[r], n[r]);
 		if (!r)
 			memcpy(wiv, iv, 16);
@@ -344,7 +339,7 @@ void test_tls_errors(void)
 		    "tls-errors", "sessions"))
 		goto out;
 
-#define WANT(e, what) do { int got_ = authcrypt(fd, &op); \
+#define WANT(e, what) do { int got_ = cdev_authcrypt(fd, &op); \
 	report(got_ == (e), "tls-errors", "%s: %s (want %s)", what, errname(got_), \
 	       errname(e)); } while (0)
 	op = tls_op(ses, COP_ENCRYPT, aad, 13, buf, 64, 0, iv);
@@ -448,7 +443,7 @@ void test_srtp_vectors(void)
 	rng_fill(pkt, 12);
 	memset(pkt + 12, 0, 48);
 	op = srtp_op(ses, COP_ENCRYPT, pkt, 12, 48, sizeof(pkt), tag, 10, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	report(!err && !memcmp(pkt + 12, want, 48), "srtp-vectors",
 	       "RFC 3711 B.2 keystream: %s", err ? errname(err) :
 	       memcmp(pkt + 12, want, 48) ? "differs" : "matches");
@@ -492,7 +487,7 @@ static const char *srtp_trip(int fd, const struct suite *c, size_t header,
 	memcpy(iv, k.iv, 16);
 	op = srtp_op(ses, COP_ENCRYPT, pkt, (uint32_t)header, (uint32_t)len,
 		     (uint32_t)total, tag, (uint32_t)tag_len, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	if (err || memcmp(pkt, want, total) || memcmp(tag, mac, tag_len)) {
 		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? errname(err) :
 			 memcmp(pkt, want, total) ? "packet differs" : "tag differs");
@@ -502,7 +497,7 @@ static const char *srtp_trip(int fd, const struct suite *c, size_t header,
 	memcpy(iv, k.iv, 16);
 	op = srtp_op(ses, COP_DECRYPT, pkt, (uint32_t)header, (uint32_t)len,
 		     (uint32_t)total, tag, (uint32_t)tag_len, iv);
-	err = authcrypt(fd, &op);
+	err = cdev_authcrypt(fd, &op);
 	cipher_oracle(c, &k, want + header, want + header, len);	/* CTR: back */
 	if (err || memcmp(pkt, want, total)) {
 		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? errname(err) :
@@ -564,7 +559,7 @@ void test_srtp_forged(void)
 		goto out;
 	memcpy(iv, k.iv, 16);
 	op = srtp_op(ses, COP_ENCRYPT, pkt, 12, 160, sizeof(pkt), tag, 10, iv);
-	if (!report(authcrypt(fd, &op) == 0, "srtp-forged", "encrypt"))
+	if (!report(cdev_authcrypt(fd, &op) == 0, "srtp-forged", "encrypt"))
 		goto free;
 	for (int i = 0; i < 20; i++) {
 		size_t at = rng_range(0, sizeof(pkt) + sizeof(tag) - 1);
@@ -578,7 +573,7 @@ void test_srtp_forged(void)
 			wtag[at - sizeof(pkt)] ^= 0x40;
 		memcpy(iv, k.iv, 16);
 		op = srtp_op(ses, COP_DECRYPT, work, 12, 160, sizeof(work), wtag, 10, iv);
-		err = authcrypt(fd, &op);
+		err = cdev_authcrypt(fd, &op);
 		/* Untouched: the forged packet is still there, bit and all. */
 		if (at < sizeof(pkt))
 			work[at] ^= 0x40;
@@ -609,7 +604,7 @@ void test_srtp_errors(void)
 		    open_suite(fd, &tls_suites[0], &k, &cbc) == 0,
 		    "srtp-errors", "sessions"))
 		goto out;
-#define WANT(e, what) do { int got_ = authcrypt(fd, &op); \
+#define WANT(e, what) do { int got_ = cdev_authcrypt(fd, &op); \
 	report(got_ == (e), "srtp-errors", "%s: %s (want %s)", what, errname(got_), \
 	       errname(e)); } while (0)
 	op = srtp_op(cbc, COP_ENCRYPT, pkt, 12, 160, 172, tag, 10, iv);

@@ -10,7 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 static const struct chain {

@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 #define PAGE 4096
@@ -182,7 +182,7 @@ void test_errors(void)
 	/* after all that, the session still works */
 	rng_fill(iv, 16);
 	rng_fill(pt, 64);
-	oracle_cbc(true, key, 16, iv, pt, want_ct, 64);
+	oracle_aes("CBC", true, key, 16, iv, pt, want_ct, 64);
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, ct, 64, iv2);
 	report(err == 0 && memcmp(ct, want_ct, 64) == 0, "errors session intact",

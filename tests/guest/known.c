@@ -5,7 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 static const char *const nist_iv = "000102030405060708090a0b0c0d0e0f";
@@ -149,7 +149,7 @@ void test_crioget(void)
 	rng_fill(key, sizeof(key));
 	rng_fill(iv, sizeof(iv));
 	rng_fill(pt, sizeof(pt));
-	oracle_cbc(true, key, 16, iv, pt, want, 64);
+	oracle_aes("CBC", true, key, 16, iv, pt, want, 64);
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
 	if (!report(err == 0, "crioget session", "on the first fd: %s", errname(err)))
 		goto out2;
@@ -188,7 +188,7 @@ void test_write_iv(void)
 		rng_fill(key, keylen);
 		rng_fill(iv, 16);
 		rng_fill(pt, sizeof(pt));
-		oracle_cbc(true, key, keylen, iv, pt, want, sizeof(pt));
+		oracle_aes("CBC", true, key, keylen, iv, pt, want, sizeof(pt));
 		err = cdev_session(fd, CRYPTO_AES_CBC, key, (uint32_t)keylen, &ses);
 		snprintf(check, sizeof(check), "write-iv AES-%zu session", keylen * 8);
 		if (!report(err == 0, check, "%s", errname(err)))

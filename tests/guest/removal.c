@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cdev.h"
+#include "guest.h"
 #include "tests.h"
 
 #define MODULE_NAME "virtio_cryptodev"
@@ -23,7 +23,7 @@ static int one_op(int fd, uint32_t ses, const uint8_t *key)
 
 	rng_fill(iv, 16);
 	rng_fill(pt, sizeof(pt));
-	oracle_cbc(true, key, 16, iv, pt, want, sizeof(pt));
+	oracle_aes("CBC", true, key, 16, iv, pt, want, sizeof(pt));
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, ct, sizeof(pt), iv2);
 	if (err)

@@ -3,13 +3,13 @@
 HOST_TEST_CORE := $(filter-out $(B)/host/main.o,$(VCRYPTOD_CORE_OBJS))
 
 PROGS += $(B)/tests/vcryptod-unit
-$(B)/tests/vcryptod-unit: $(B)/tests/host/unit.o $(B)/tests/host/fake_guest.o \
+$(B)/tests/vcryptod-unit: $(B)/tests/host/unit.o $(B)/tests/host/fake_guest.o $(TESTLIB) \
 		$(HOST_TEST_CORE) $(LIBVCRYPTO)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 PROGS += $(B)/tests/vcryptod-vhost-client
-$(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o
+$(B)/tests/vcryptod-vhost-client: $(B)/tests/host/vhost_client.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -32,18 +32,18 @@ $(B)/tests/fuzz-vcryptod-session: $(B)/tests/host/fuzz_session.o \
 # AF_ALG checker/benchmark for Linux's own virtio_crypto driver (static copy
 # runs in the guest).
 PROGS += $(B)/tests/vcryptod-afalg
-$(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o
+$(B)/tests/vcryptod-afalg: $(B)/tests/host/afalg.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Load with fault tolerance for the kill/restart test (static copy in the guest).
 PROGS += $(B)/tests/vcryptod-load
-$(B)/tests/vcryptod-load: $(B)/tests/host/load.o
+$(B)/tests/vcryptod-load: $(B)/tests/host/load.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # One file and session across a back-end restart (static copy in the guest).
 PROGS += $(B)/tests/vcryptod-recover
-$(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o
+$(B)/tests/vcryptod-recover: $(B)/tests/host/recover.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -6,95 +6,63 @@
  * ("error: ..."); N good operations end it with exit 0.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 
-#include <vcrypto/cryptodev.h>
+#include "../cdev.h"
+#include "../oracle.h"
+#include "../rng.h"
 
 #define LEN 4096
-
-static void random_bytes(uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)rand();
-}
-
-static int expected(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
-		    uint8_t *out)
-{
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int n1 = 0, n2 = 0, ok;
-
-	ok = c && EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv) &&
-	     EVP_CIPHER_CTX_set_padding(c, 0) &&
-	     EVP_EncryptUpdate(c, out, &n1, in, LEN) &&
-	     EVP_EncryptFinal_ex(c, out + n1, &n2);
-	EVP_CIPHER_CTX_free(c);
-	return ok ? 0 : -1;
-}
 
 int main(int argc, char **argv)
 {
 	static uint8_t in[LEN], out[LEN], want[LEN];
 	uint8_t key[16], iv[16];
 	unsigned long good = 0, limit;
-	int fd, have_ses = 0, uses = 0;
-	struct session_op s;
+	int fd, err, have_ses = 0, uses = 0;
+	uint32_t ses = 0;
 
 	if (argc != 3 || (limit = strtoul(argv[2], NULL, 10)) < 100) {
 		fprintf(stderr, "usage: vcryptod-load DEVICE OPERATIONS (>= 100)\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	srand((unsigned int)getpid());
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
+	rng_seed((uint64_t)getpid());
+	cdev_path = argv[1];
+	fd = cdev_open();
 	if (fd < 0) {
 		printf("error: %s: %s\n", argv[1], strerror(errno));
 		return 3;
 	}
 	while (good < limit) {
-		struct crypt_op op;
-
 		if (!have_ses || uses >= 50) {
 			if (have_ses)
-				ioctl(fd, CIOCFSESSION, &s.ses);
-			random_bytes(key, sizeof(key));
-			memset(&s, 0, sizeof(s));
-			s.cipher = CRYPTO_AES_CBC;
-			s.keylen = 16;
-			s.key = key;
+				cdev_free(fd, ses);
+			rng_fill(key, sizeof(key));
 			have_ses = 0;
-			if (ioctl(fd, CIOCGSESSION, &s)) {
+			err = cdev_session(fd, CRYPTO_AES_CBC, key, sizeof(key), &ses);
+			if (err) {
 				printf("error: CIOCGSESSION after %lu operations: %s\n",
-				       good, strerror(errno));
+				       good, strerror(err));
 				return 3;
 			}
 			have_ses = 1;
 			uses = 0;
 		}
-		random_bytes(iv, sizeof(iv));
-		random_bytes(in, sizeof(in));
-		memset(&op, 0, sizeof(op));
-		op.ses = s.ses;
-		op.op = COP_ENCRYPT;
-		op.len = LEN;
-		op.src = in;
-		op.dst = out;
-		op.iv = iv;
+		rng_fill(iv, sizeof(iv));
+		rng_fill(in, sizeof(in));
+		oracle_aes("CBC", true, key, sizeof(key), iv, in, want, LEN);
 		uses++;
-		if (ioctl(fd, CIOCCRYPT, &op)) {
+		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, in, out, LEN, iv);
+		if (err) {
 			printf("error: CIOCCRYPT after %lu operations: %s\n", good,
-			       strerror(errno));
+			       strerror(err));
 			return 3;
 		}
-		if (expected(key, iv, in, want) || memcmp(out, want, LEN)) {
+		if (memcmp(out, want, LEN)) {
 			printf("MISMATCH: a result differs from OpenSSL\n");
 			return 1;
 		}

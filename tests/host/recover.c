@@ -9,17 +9,16 @@
  * or no recovery, 2 usage, 3 another error.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 
-#include <vcrypto/cryptodev.h>
+#include "../cdev.h"
+#include "../oracle.h"
+#include "../rng.h"
 
 #define LEN 4096
 #define AFTER 500
@@ -29,28 +28,6 @@
 
 static uint8_t key[16];
 
-static void random_bytes(uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)rand();
-}
-
-static int openssl_cbc(int enc, const uint8_t *iv, const uint8_t *in,
-		       uint8_t *out)
-{
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int n1 = 0, n2 = 0, ok;
-
-	ok = c && EVP_CipherInit_ex(c, EVP_aes_128_cbc(), NULL, key, iv, enc) &&
-	     EVP_CIPHER_CTX_set_padding(c, 0) &&
-	     EVP_CipherUpdate(c, out, &n1, in, LEN) &&
-	     EVP_CipherFinal_ex(c, out + n1, &n2);
-	EVP_CIPHER_CTX_free(c);
-	return ok ? 0 : -1;
-}
-
 /*
  * One operation in direction enc on session ses: 0 and the result equals
  * OpenSSL's, -1 with errno from the device, 1 on a mismatch.
@@ -58,23 +35,19 @@ static int openssl_cbc(int enc, const uint8_t *iv, const uint8_t *in,
 static int one(int fd, uint32_t ses, int enc)
 {
 	static uint8_t in[LEN], out[LEN], want[LEN];
-	struct crypt_op op;
 	uint8_t iv[16];
+	int err;
 
-	random_bytes(iv, sizeof(iv));
-	random_bytes(in, sizeof(in));
-	memset(&op, 0, sizeof(op));
-	op.ses = ses;
-	op.op = enc ? COP_ENCRYPT : COP_DECRYPT;
-	op.len = LEN;
-	op.src = in;
-	op.dst = out;
-	op.iv = iv;
-	if (ioctl(fd, CIOCCRYPT, &op))
+	rng_fill(iv, sizeof(iv));
+	rng_fill(in, sizeof(in));
+	oracle_aes("CBC", enc, key, sizeof(key), iv, in, want, LEN);
+	err = cdev_crypt(fd, ses, enc ? COP_ENCRYPT : COP_DECRYPT, 0, in, out,
+			 LEN, iv);
+	if (err) {
+		errno = err;
 		return -1;
-	if (openssl_cbc(enc, iv, in, want) || memcmp(out, want, LEN))
-		return 1;
-	return 0;
+	}
+	return memcmp(out, want, LEN) ? 1 : 0;
 }
 
 static double now(void)
@@ -88,31 +61,29 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	unsigned long good = 0, timeouts = 0, again = 0;
-	struct session_op s;
+	uint32_t ses;
 	double start;
-	int fd, r;
+	int fd, r, err;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vcryptod-recover DEVICE\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	srand((unsigned int)getpid());
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
+	rng_seed((uint64_t)getpid());
+	cdev_path = argv[1];
+	fd = cdev_open();
 	if (fd < 0) {
 		printf("error: %s: %s\n", argv[1], strerror(errno));
 		return 3;
 	}
-	random_bytes(key, sizeof(key));
-	memset(&s, 0, sizeof(s));
-	s.cipher = CRYPTO_AES_CBC;
-	s.keylen = 16;
-	s.key = key;
-	if (ioctl(fd, CIOCGSESSION, &s)) {
-		printf("error: CIOCGSESSION: %s\n", strerror(errno));
+	rng_fill(key, sizeof(key));
+	err = cdev_session(fd, CRYPTO_AES_CBC, key, sizeof(key), &ses);
+	if (err) {
+		printf("error: CIOCGSESSION: %s\n", strerror(err));
 		return 3;
 	}
-	while ((r = one(fd, s.ses, good & 1)) == 0)
+	while ((r = one(fd, ses, good & 1)) == 0)
 		if (++good == 100)
 			printf("ready\n");
 	if (r > 0)
@@ -120,7 +91,7 @@ int main(int argc, char **argv)
 	printf("failed after %lu operations: %s\n", good, strerror(errno));
 
 	start = now();
-	while ((r = one(fd, s.ses, good & 1)) < 0) {
+	while ((r = one(fd, ses, good & 1)) < 0) {
 		if (errno == ETIMEDOUT)
 			timeouts++;
 		else if (errno == EAGAIN)
@@ -146,7 +117,7 @@ int main(int argc, char **argv)
 	printf("recovered on the same file and session (%lu more timeouts, %lu EAGAIN)\n",
 	       timeouts, again);
 	for (good = 1; good < AFTER; good++) {
-		r = one(fd, s.ses, good & 1);
+		r = one(fd, ses, good & 1);
 		if (r > 0)
 			goto mismatch;
 		if (r < 0) {

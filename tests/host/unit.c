@@ -10,28 +10,19 @@
 #include <pthread.h>
 #include <string.h>
 #include <linux/virtio_crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "../../host/device.h"
 #include "fake_guest.h"
 #include "../hex.h"
+#include "../oracle.h"
+#include "../report.h"
 
 #define W VRING_DESC_F_WRITE
 #define N VRING_DESC_F_NEXT
 #define I VRING_DESC_F_INDIRECT
 
-static int failures, cases;
 static const char *current;
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("FAIL %s: line %d: %s: ", current, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		return 1;						\
-	}								\
-} while (0)
 
 
 /* ---- building requests ---- */
@@ -181,17 +172,17 @@ static int serve_laid(struct fake_guest *g, const struct laid *L, int want_statu
 	int status = -2;
 
 	fg_post(g, L->head);
-	CHECK(fg_serve(g, &id, &len, &status) == 1, "nothing popped");
-	CHECK(id == L->head, "used id %u, want %u", id, L->head);
-	CHECK(status == want_status, "status %d, want %d", status, want_status);
-	CHECK(len == want_len, "used len %u, want %u", len, want_len);
+	REQUIRE(current, fg_serve(g, &id, &len, &status) == 1, "nothing popped");
+	REQUIRE(current, id == L->head, "used id %u, want %u", id, L->head);
+	REQUIRE(current, status == want_status, "status %d, want %d", status, want_status);
+	REQUIRE(current, len == want_len, "used len %u, want %u", len, want_len);
 	if (want_status >= 0)
-		CHECK(*fg_host(g, L->status) == want_status, "status byte %u",
+		REQUIRE(current, *fg_host(g, L->status) == want_status, "status byte %u",
 		      *fg_host(g, L->status));
 	else if (L->status)
-		CHECK(*fg_host(g, L->status) == 0xee, "status byte written");
+		REQUIRE(current, *fg_host(g, L->status) == 0xee, "status byte written");
 	/* Nothing is popped twice, and the ring is still usable. */
-	CHECK(fg_serve(g, &id, &len, &status) == 0, "ring not empty afterwards");
+	REQUIRE(current, fg_serve(g, &id, &len, &status) == 0, "ring not empty afterwards");
 	return 0;
 }
 
@@ -264,7 +255,7 @@ static int t_vector(struct fake_guest *g, const struct vec *v, uint32_t split)
 		struct rq r = { 0 };
 		struct laid L;
 
-		CHECK(s, "session");
+		REQUIRE(current, s, "session");
 		r.opcode = dir ? VIRTIO_CRYPTO_CIPHER_DECRYPT : VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 		r.session = s;
 		r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
@@ -276,9 +267,9 @@ static int t_vector(struct fake_guest *g, const struct vec *v, uint32_t split)
 		L = lay(g, &r);
 		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
 			return 1;
-		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "%s output differs",
+		REQUIRE(current, !memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "%s output differs",
 		      dir ? "decrypt" : "encrypt");
-		CHECK(sym_session_close(&g->st, s) == 0, "close");
+		REQUIRE(current, sym_session_close(&g->st, s) == 0, "close");
 	}
 	return 0;
 }
@@ -296,23 +287,17 @@ static int t_random_vs_openssl(struct fake_guest *g)
 		for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
 			uint32_t len = lens[l] + (algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CTR ? 5 : 0);
 			uint8_t *src = malloc(len), *want = malloc(len + 16);
-			const EVP_CIPHER *c = algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CBC ?
-				EVP_aes_256_cbc() : algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CTR ?
-				EVP_aes_256_ctr() : EVP_aes_256_ecb();
-			EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+			const char *mode = algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CBC ? "CBC" :
+				algs[a] == VIRTIO_CRYPTO_CIPHER_AES_CTR ? "CTR" : "ECB";
 			struct rq r = { 0 };
 			struct laid L;
-			int n1 = 0, n2 = 0;
+			int n1;
 			uint64_t s;
 
 			vc_random(key, sizeof(key));
 			vc_random(iv, sizeof(iv));
 			vc_random(src, len);
-			EVP_EncryptInit_ex(ctx, c, NULL, key, iv);
-			EVP_CIPHER_CTX_set_padding(ctx, 0);
-			EVP_EncryptUpdate(ctx, want, &n1, src, (int)len);
-			EVP_EncryptFinal_ex(ctx, want + n1, &n2);
-			EVP_CIPHER_CTX_free(ctx);
+			oracle_aes(mode, true, key, sizeof(key), iv, src, want, len);
 			s = new_session(g, algs[a], key, 32, VIRTIO_CRYPTO_OP_ENCRYPT);
 			r.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 			r.session = s;
@@ -331,7 +316,7 @@ static int t_random_vs_openssl(struct fake_guest *g)
 			n1 = memcmp(fg_host(g, L.dst), want, len);
 			free(src);
 			free(want);
-			CHECK(n1 == 0, "alg %u len %u differs from OpenSSL", algs[a], len);
+			REQUIRE(current, n1 == 0, "alg %u len %u differs from OpenSSL", algs[a], len);
 			sym_session_close(&g->st, s);
 		}
 	}
@@ -371,7 +356,7 @@ static int t_hmac_vectors(struct fake_guest *g)
 		s = chain_session(g, key, VIRTIO_CRYPTO_OP_ENCRYPT,
 				  VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
 				  v[i].mac, akey, (uint32_t)alen, v[i].hlen);
-		CHECK(s, "chain session %u", i);
+		REQUIRE(current, s, "chain session %u", i);
 		r.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 		r.session = s;
 		r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
@@ -385,7 +370,7 @@ static int t_hmac_vectors(struct fake_guest *g)
 		L = lay(g, &r);
 		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, v[i].hlen + 1))
 			return 1;
-		CHECK(!memcmp(fg_host(g, L.dst), tag, v[i].hlen), "vector %u tag differs", i);
+		REQUIRE(current, !memcmp(fg_host(g, L.dst), tag, v[i].hlen), "vector %u tag differs", i);
 		sym_session_close(&g->st, s);
 	}
 	return 0;
@@ -394,7 +379,6 @@ static int t_hmac_vectors(struct fake_guest *g)
 static int t_encrypt_then_mac(struct fake_guest *g)
 {
 	uint8_t key[16], iv[16], pt[64], ct[64], akey[32], tag[32];
-	unsigned int taglen = 0;
 	struct rq r = { 0 };
 	struct laid L;
 	uint64_t s;
@@ -406,14 +390,14 @@ static int t_encrypt_then_mac(struct fake_guest *g)
 	hex_decode("7649abac8119b246cee98e9b12e9197d" "5086cb9b507219ee95db113a917678b2"
 	      "73bed6b8e3c1743b7116e69e22229516" "3ff1caa1681fac09120eca307586e1a7", ct, sizeof(ct));
 	memset(akey, 0x5a, sizeof(akey));
-	HMAC(EVP_sha256(), akey, 32, ct, 64, tag, &taglen);
+	oracle_digest("SHA256", true, akey, 32, ct, 64, tag);
 	for (dir = 0; dir < 2; dir++) {
 		/* Encrypt then MAC the ciphertext; MAC the ciphertext then decrypt. */
 		s = chain_session(g, key, dir ? VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT,
 				  dir ? VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER :
 				  VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
 				  VIRTIO_CRYPTO_MAC_HMAC_SHA_256, akey, 32, 32);
-		CHECK(s, "chain session");
+		REQUIRE(current, s, "chain session");
 		memset(&r, 0, sizeof(r));
 		r.opcode = dir ? VIRTIO_CRYPTO_CIPHER_DECRYPT : VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 		r.session = s;
@@ -430,8 +414,8 @@ static int t_encrypt_then_mac(struct fake_guest *g)
 		L = lay(g, &r);
 		if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 64 + 32 + 1))
 			return 1;
-		CHECK(!memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "data differs");
-		CHECK(!memcmp(fg_host(g, L.dst) + 64, tag, 32), "tag differs");
+		REQUIRE(current, !memcmp(fg_host(g, L.dst), dir ? pt : ct, 64), "data differs");
+		REQUIRE(current, !memcmp(fg_host(g, L.dst) + 64, tag, 32), "tag differs");
 		sym_session_close(&g->st, s);
 	}
 	return 0;
@@ -478,9 +462,9 @@ static int t_extra_descriptor_bytes(struct fake_guest *g)
 		vc_cipher_crypt(c, VC_ENCRYPT, zero_iv, buf64, want, 64, NULL);
 		vc_cipher_free(c);
 	}
-	CHECK(!memcmp(fg_host(g, L.dst), want, 64), "output differs");
+	REQUIRE(current, !memcmp(fg_host(g, L.dst), want, 64), "output differs");
 	for (i = 64; i < 100; i++)
-		CHECK(fg_host(g, L.dst)[i] == 0xaa, "byte %u past dst_data_len written", i);
+		REQUIRE(current, fg_host(g, L.dst)[i] == 0xaa, "byte %u past dst_data_len written", i);
 	return 0;
 }
 
@@ -526,15 +510,15 @@ static int t_toctou(struct fake_guest *g)
 	unsigned int i;
 
 	fg_post(g, L.head);
-	CHECK(vring_pop(&g->vr, &g->mt, &g->c) == 1, "pop");
+	REQUIRE(current, vring_pop(&g->vr, &g->mt, &g->c) == 1, "pop");
 	for (i = 0; i < L.ndesc; i++)
 		fg_desc(g, i, FG_GPA + FG_SIZE - 8, 0xffffffffu, W | N, (uint16_t)i);
 	len = request_serve(&g->st, &g->c, &g->sc, &status);
-	CHECK(status == VIRTIO_CRYPTO_OK && len == 65, "status %d len %u", status, len);
+	REQUIRE(current, status == VIRTIO_CRYPTO_OK && len == 65, "status %d len %u", status, len);
 	vc_cipher_new(g->engine, &c, VC_AES_CBC, k16, 16);
 	vc_cipher_crypt(c, VC_ENCRYPT, zero_iv, buf64, want, 64, NULL);
 	vc_cipher_free(c);
-	CHECK(!memcmp(fg_host(g, L.dst), want, 64), "output differs");
+	REQUIRE(current, !memcmp(fg_host(g, L.dst), want, 64), "output differs");
 	return 0;
 }
 
@@ -579,7 +563,7 @@ static int t_dst_ne_src(struct fake_guest *g)
 	if (serve_laid(g, &L, VIRTIO_CRYPTO_BADMSG, 1))
 		return 1;
 	for (i = 0; i < 64; i++)
-		CHECK(fg_host(g, L.dst)[i] == 0xaa, "dst byte %u written", i);
+		REQUIRE(current, fg_host(g, L.dst)[i] == 0xaa, "dst byte %u written", i);
 	r = cbc_rq(g);
 	r.dst_len = 128;
 	L = lay(g, &r);
@@ -747,8 +731,8 @@ static int t_unknown_session(struct fake_guest *g)
 		return 1;
 	/* a closed one */
 	r = cbc_rq(g);
-	CHECK(sym_session_close(&g->st, r.session) == 0, "close");
-	CHECK(sym_session_close(&g->st, r.session) == -ENOENT, "second close");
+	REQUIRE(current, sym_session_close(&g->st, r.session) == 0, "close");
+	REQUIRE(current, sym_session_close(&g->st, r.session) == -ENOENT, "second close");
 	L = lay(g, &r);
 	return serve_laid(g, &L, VIRTIO_CRYPTO_INVSESS, 1);
 }
@@ -815,7 +799,7 @@ static int t_chain_lengths(struct fake_guest *g)
 	struct rq base = { 0 }, r;
 	struct laid L;
 
-	CHECK(s, "session");
+	REQUIRE(current, s, "session");
 	base.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 	base.session = s;
 	base.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
@@ -868,18 +852,18 @@ static int t_ring_broken(struct fake_guest *g)
 
 	/* head index out of range: the ring stops, nothing crashes */
 	fg_post(g, 200);
-	CHECK(fg_serve(g, &id, &len, &st) == -1, "bad head accepted");
-	CHECK(g->vr.broken != NULL, "not marked broken");
-	CHECK(fg_serve(g, &id, &len, &st) == -1, "broken ring popped");
+	REQUIRE(current, fg_serve(g, &id, &len, &st) == -1, "bad head accepted");
+	REQUIRE(current, g->vr.broken != NULL, "not marked broken");
+	REQUIRE(current, fg_serve(g, &id, &len, &st) == -1, "broken ring popped");
 	/* avail index jumping past the ring size */
 	g->vr.broken = NULL;
 	g->vr.last_avail = a->idx;
 	a->idx = (uint16_t)(a->idx + g->num + 1);
-	CHECK(fg_serve(g, &id, &len, &st) == -1, "avail jump accepted");
+	REQUIRE(current, fg_serve(g, &id, &len, &st) == -1, "avail jump accepted");
 	/* idx + 70000: wraps to +4464, still more than the ring */
 	g->vr.broken = NULL;
 	a->idx = (uint16_t)(g->vr.last_avail + 70000);
-	CHECK(fg_serve(g, &id, &len, &st) == -1, "avail jump of 70000 accepted");
+	REQUIRE(current, fg_serve(g, &id, &len, &st) == -1, "avail jump of 70000 accepted");
 	return 0;
 }
 
@@ -908,31 +892,31 @@ static int t_memory_edges(struct fake_guest *g)
 	r[0].size = 4096;
 	r[0].uaddr = FG_UADDR;
 	r[0].host = g->mem;
-	CHECK(mem_table_init(&t, r, 1) == -EINVAL && t.n == 0,
+	REQUIRE(current, mem_table_init(&t, r, 1) == -EINVAL && t.n == 0,
 	      "region ending at 2^64 accepted");
 	r[0].gpa = ~0ull - 8191;	/* ends 4096 below */
-	CHECK(mem_table_init(&t, r, 1) == 0, "region below 2^64 refused");
-	CHECK(mem_gpa(&t, ~0ull - 8191, 4096, NULL) == g->mem, "start");
-	CHECK(mem_gpa(&t, ~0ull - 4096, 1, NULL) == g->mem + 4095, "last byte");
-	CHECK(mem_gpa(&t, ~0ull - 4096, 2, NULL) == NULL, "past the end");
-	CHECK(mem_gpa(&t, ~0ull - 4095, 0, &avail) == NULL && avail == 0,
+	REQUIRE(current, mem_table_init(&t, r, 1) == 0, "region below 2^64 refused");
+	REQUIRE(current, mem_gpa(&t, ~0ull - 8191, 4096, NULL) == g->mem, "start");
+	REQUIRE(current, mem_gpa(&t, ~0ull - 4096, 1, NULL) == g->mem + 4095, "last byte");
+	REQUIRE(current, mem_gpa(&t, ~0ull - 4096, 2, NULL) == NULL, "past the end");
+	REQUIRE(current, mem_gpa(&t, ~0ull - 4095, 0, &avail) == NULL && avail == 0,
 	      "length 0 at the end");
-	CHECK(mem_gpa(&t, ~0ull - 8000, ~0ull, NULL) == NULL, "gpa + len wraps");
-	CHECK(mem_gpa(&t, ~0ull - 8000, 0, &avail) == g->mem + 191 &&
+	REQUIRE(current, mem_gpa(&t, ~0ull - 8000, ~0ull, NULL) == NULL, "gpa + len wraps");
+	REQUIRE(current, mem_gpa(&t, ~0ull - 8000, 0, &avail) == g->mem + 191 &&
 	      avail == 4096 - 191, "length 0 inside");
-	CHECK(mem_uaddr(&t, FG_UADDR + 8, 4088) == g->mem + 8, "uaddr inside");
-	CHECK(mem_uaddr(&t, FG_UADDR + 8, ~0ull - 4) == NULL, "uaddr + len wraps");
+	REQUIRE(current, mem_uaddr(&t, FG_UADDR + 8, 4088) == g->mem + 8, "uaddr inside");
+	REQUIRE(current, mem_uaddr(&t, FG_UADDR + 8, ~0ull - 4) == NULL, "uaddr + len wraps");
 	r[0].size = 0;
-	CHECK(mem_table_init(&t, r, 1) == -EINVAL, "empty region accepted");
+	REQUIRE(current, mem_table_init(&t, r, 1) == -EINVAL, "empty region accepted");
 	r[0].size = 4096;
 	r[1] = r[0];
 	r[1].uaddr = FG_UADDR + 0x100000;
 	r[1].gpa = r[0].gpa + 4095;
-	CHECK(mem_table_init(&t, r, 2) == -EINVAL, "overlapping gpa accepted");
+	REQUIRE(current, mem_table_init(&t, r, 2) == -EINVAL, "overlapping gpa accepted");
 	r[1].gpa = r[0].gpa - 4096;
 	r[1].uaddr = FG_UADDR + 4095;
-	CHECK(mem_table_init(&t, r, 2) == -EINVAL, "overlapping uaddr accepted");
-	CHECK(mem_table_init(&t, r, MEM_MAX_REGIONS + 1) == -EINVAL,
+	REQUIRE(current, mem_table_init(&t, r, 2) == -EINVAL, "overlapping uaddr accepted");
+	REQUIRE(current, mem_table_init(&t, r, MEM_MAX_REGIONS + 1) == -EINVAL,
 	      "too many regions accepted");
 	return 0;
 }
@@ -949,13 +933,13 @@ static int t_ring_misaligned_host(struct fake_guest *g)
 	r.size = FG_SIZE - 16;
 	r.uaddr = FG_UADDR;
 	r.host = g->mem + 1;
-	CHECK(mem_table_init(&t, &r, 1) == 0, "table refused");
-	CHECK(vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
+	REQUIRE(current, mem_table_init(&t, &r, 1) == 0, "table refused");
+	REQUIRE(current, vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
 			  FG_UADDR + FG_USED, 0) == -EINVAL,
 	      "ring misaligned in host memory accepted");
 	r.host = g->mem + 16;
-	CHECK(mem_table_init(&t, &r, 1) == 0, "table refused");
-	CHECK(vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
+	REQUIRE(current, mem_table_init(&t, &r, 1) == 0, "table refused");
+	REQUIRE(current, vring_setup(&vr, &t, g->num, FG_UADDR + FG_DESC, FG_UADDR + FG_AVAIL,
 			  FG_UADDR + FG_USED, 0) == 0, "aligned ring refused");
 	return 0;
 }
@@ -974,18 +958,18 @@ static int t_session_params(struct fake_guest *g)
 	p.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
 	for (i = 0; i < sizeof(bad_keylens) / sizeof(bad_keylens[0]); i++) {
 		p.key_len = bad_keylens[i];
-		CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL,
+		REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL,
 		      "key length %u accepted", bad_keylens[i]);
 	}
 	p.key_len = 16;
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_XTS;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "XTS");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "XTS");
 	p.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
 	p.direction = 3;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "direction");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "direction");
 	p.direction = VIRTIO_CRYPTO_OP_DECRYPT;
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_NONE;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "op NONE");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "op NONE");
 	p.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA_256;
@@ -993,20 +977,20 @@ static int t_session_params(struct fake_guest *g)
 	p.chain_order = 2;
 	p.auth_key = key;
 	p.auth_key_len = 513;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "auth key 513");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "auth key 513");
 	p.auth_key_len = 32;
 	p.hash_result_len = 33;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "hash len 33");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -EINVAL, "hash len 33");
 	p.hash_result_len = 32;
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "plain hash");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "plain hash");
 	p.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_MD5;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "HMAC-MD5");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == -ENOTSUP, "HMAC-MD5");
 	p.hash_alg = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
 	p.hash_result_len = 20;
-	CHECK(sym_session_create(&g->st, g->engine, &p, &id, NULL) == 0, "HMAC-SHA1 chain");
-	CHECK(sym_session_close(&g->st, id) == 0, "close");
+	REQUIRE(current, sym_session_create(&g->st, g->engine, &p, &id, NULL) == 0, "HMAC-SHA1 chain");
+	REQUIRE(current, sym_session_close(&g->st, id) == 0, "close");
 	return 0;
 }
 
@@ -1032,7 +1016,7 @@ static int t_session_table_full(struct fake_guest *g)
 		ret = 1;
 	for (i = 0; i < n; i++)
 		sym_session_close(&g->st, ids[i]);
-	CHECK(ret == 0, "%u sessions made; the next one was not refused with ENOSPC", n);
+	REQUIRE(current, ret == 0, "%u sessions made; the next one was not refused with ENOSPC", n);
 	return 0;
 }
 
@@ -1064,13 +1048,13 @@ static int t_scratch_shrinks(struct fake_guest *g)
 	L.status = status;
 	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
 		return 1;
-	CHECK(g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
+	REQUIRE(current, g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
 	      "%u-byte request", g->sc.cap, len);
 	r = cbc_rq(g);
 	L = lay(g, &r);
 	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, 65))
 		return 1;
-	CHECK(g->sc.cap >= 64 && g->sc.cap <= REQ_SCRATCH_KEEP,
+	REQUIRE(current, g->sc.cap >= 64 && g->sc.cap <= REQ_SCRATCH_KEEP,
 	      "%zu bytes of scratch after a 64-byte request", g->sc.cap);
 	return 0;
 }
@@ -1128,8 +1112,8 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 		fg_desc(g, 0, table, 16 * segs, I, 0);
 	}
 	gate_open = 0;
-	CHECK(workers_start(&pool, 1, gated_work) == 0, "no worker thread");
-	CHECK(device_over(g, &d, pool) == 0, "ring did not start");
+	REQUIRE(current, workers_start(&pool, 1, gated_work) == 0, "no worker thread");
+	REQUIRE(current, device_over(g, &d, pool) == 0, "ring did not start");
 	for (round = 0; round < 50; round++) {
 		for (k = 0; k < g->num; k++, posted++)
 			fg_post(g, 0);
@@ -1143,11 +1127,11 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 	pthread_mutex_unlock(&gate_lock);
 	device_destroy(&d);
 	workers_stop(pool);
-	CHECK(queued_max <= g->num, "%u jobs queued for a ring of %u",
+	REQUIRE(current, queued_max <= g->num, "%u jobs queued for a ring of %u",
 	      queued_max, g->num);
-	CHECK(queued_max * segs <= CHAIN_MAX_SEGS, "%u jobs of %u segments queued",
+	REQUIRE(current, queued_max * segs <= CHAIN_MAX_SEGS, "%u jobs of %u segments queued",
 	      queued_max, segs);
-	CHECK(u->idx == (uint16_t)posted, "used index %u, %u posted", u->idx,
+	REQUIRE(current, u->idx == (uint16_t)posted, "used index %u, %u posted", u->idx,
 	      posted);
 	return 0;
 }
@@ -1200,8 +1184,8 @@ static int endless_guest(struct fake_guest *g, unsigned int poll_us)
 	pthread_t t;
 
 	fg_desc(g, 0, fg_alloc(g, 1, 0xee), 1, W, 0);
-	CHECK(device_over(g, &d, NULL) == 0, "ring did not start");
-	CHECK(pthread_create(&t, NULL, post_forever, &ps) == 0, "no guest thread");
+	REQUIRE(current, device_over(g, &d, NULL) == 0, "ring did not start");
+	REQUIRE(current, pthread_create(&t, NULL, post_forever, &ps) == 0, "no guest thread");
 	while (__atomic_load_n(&u->idx, __ATOMIC_ACQUIRE) != (uint16_t)ps.total) {
 		uint16_t before = d.vr.last_avail;
 
@@ -1217,9 +1201,9 @@ static int endless_guest(struct fake_guest *g, unsigned int poll_us)
 	}
 	pthread_join(t, NULL);
 	device_destroy(&d);
-	CHECK(most <= g->num, "one call popped %u requests of a %u-entry ring",
+	REQUIRE(current, most <= g->num, "one call popped %u requests of a %u-entry ring",
 	      most, g->num);
-	CHECK(calls > 0, "never called");
+	REQUIRE(current, calls > 0, "never called");
 	return 0;
 }
 
@@ -1244,11 +1228,11 @@ static int t_poll_windows(struct fake_guest *g)
 	(void)g;
 	for (i = 0; i < 5; i++) {
 		us = poll_window_next(us, 1);
-		CHECK(us == up[i], "hit %u: window %u us, want %u", i, us, up[i]);
+		REQUIRE(current, us == up[i], "hit %u: window %u us, want %u", i, us, up[i]);
 	}
 	for (i = 0; i < 9; i++) {
 		us = poll_window_next(us, 0);
-		CHECK(us == down[i], "miss %u: window %u us, want %u", i, us,
+		REQUIRE(current, us == down[i], "miss %u: window %u us, want %u", i, us,
 		      down[i]);
 	}
 	return 0;
@@ -1267,19 +1251,19 @@ static int t_adaptive_poll_stops(struct fake_guest *g)
 	struct device d;
 
 	fg_desc(g, 0, status, 1, W, 0);
-	CHECK(device_over(g, &d, NULL) == 0, "ring did not start");
+	REQUIRE(current, device_over(g, &d, NULL) == 0, "ring did not start");
 	d.poll_level = d.poll_now = POLL_CAP_US;
 	fg_post(g, 0);
-	CHECK(device_polling(&d), "not polling");
+	REQUIRE(current, device_polling(&d), "not polling");
 	device_poll(&d);
-	CHECK(u->idx == 1, "the waiting request was not served");
-	CHECK(d.poll_now == POLL_CAP_US, "window %u after a hit", d.poll_now);
+	REQUIRE(current, u->idx == 1, "the waiting request was not served");
+	REQUIRE(current, d.poll_now == POLL_CAP_US, "window %u after a hit", d.poll_now);
 	while (device_polling(&d) && windows < 100) {
 		device_poll(&d);
 		windows++;
 	}
-	CHECK(windows == 8, "polling stopped after %u empty windows", windows);
-	CHECK(d.poll_level == POLL_CAP_US, "level %u", d.poll_level);
+	REQUIRE(current, windows == 8, "polling stopped after %u empty windows", windows);
+	REQUIRE(current, d.poll_level == POLL_CAP_US, "level %u", d.poll_level);
 	device_destroy(&d);
 	return 0;
 }
@@ -1341,18 +1325,13 @@ static int unit_case(const char *name, int (*fn)(struct fake_guest *),
 	int ret;
 
 	current = name;
-	cases++;
 	if (fg_init(&g, 64)) {
-		printf("FAIL %s: cannot set up the fake guest\n", name);
-		failures++;
-		return 1;
+		report(false, name, "cannot set up the fake guest");
+		return !report_case(name, false);
 	}
 	ret = fn ? fn(&g) : fnv(&g, arg, split);
 	fg_destroy(&g);
-	if (ret)
-		failures++;
-	else
-		printf("PASS %s\n", name);
+	report_case(name, ret == 0);
 	return ret;
 }
 
@@ -1371,6 +1350,5 @@ int main(void)
 	}
 	for (i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++)
 		unit_case(tcases[i].name, tcases[i].fn, NULL, NULL, 0);
-	printf("%d of %d cases passed\n", cases - failures, cases);
-	return failures ? 1 : 0;
+	return report_finish("vcryptod-unit");
 }

@@ -34,13 +34,13 @@
 #include "../../host/log.h"
 #include "../../host/vhost_user.h"
 #include "../hex.h"
+#include "../report.h"
 
 /* A guard against hangs only; every wait ends on an event long before. */
 #define HANG_MS 30000
 
 static const char *vcryptod, *sock_path;
 static pid_t vcd_pid = -1;
-static int failures, cases;
 static const char *current;
 
 /* ---- vcryptod's stderr: copied to ours, watched for lines ---- */
@@ -333,14 +333,6 @@ static int alive_no_leak(void)
 	return 0;
 }
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("FAIL %s: line %d: %s: ", current, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		return 1;						\
-	}								\
-} while (0)
 
 /* ---- shared guest memory ---- */
 
@@ -533,20 +525,20 @@ static int c_features(void)
 	uint64_t f, p;
 	int fd = xconnect();
 
-	CHECK(fd >= 0, "connect");
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES");
-	CHECK(f == ((1ull << 30) | (1ull << 32)), "features %#llx", (unsigned long long)f);
-	CHECK(get_u64(fd, VU_GET_PROTOCOL_FEATURES, &p) == 0, "GET_PROTOCOL_FEATURES");
-	CHECK(p & (1ull << 7), "no CRYPTO_SESSION in %#llx", (unsigned long long)p);
-	CHECK(p & (1ull << 3), "no REPLY_ACK in %#llx", (unsigned long long)p);
-	CHECK(set_u64(fd, VU_SET_PROTOCOL_FEATURES, p) == 0, "SET_PROTOCOL_FEATURES");
-	CHECK(acked(fd, VU_SET_OWNER, NULL, 0, NULL, 0) == 0, "SET_OWNER ack");
+	REQUIRE(current, fd >= 0, "connect");
+	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES");
+	REQUIRE(current, f == ((1ull << 30) | (1ull << 32)), "features %#llx", (unsigned long long)f);
+	REQUIRE(current, get_u64(fd, VU_GET_PROTOCOL_FEATURES, &p) == 0, "GET_PROTOCOL_FEATURES");
+	REQUIRE(current, p & (1ull << 7), "no CRYPTO_SESSION in %#llx", (unsigned long long)p);
+	REQUIRE(current, p & (1ull << 3), "no REPLY_ACK in %#llx", (unsigned long long)p);
+	REQUIRE(current, set_u64(fd, VU_SET_PROTOCOL_FEATURES, p) == 0, "SET_PROTOCOL_FEATURES");
+	REQUIRE(current, acked(fd, VU_SET_OWNER, NULL, 0, NULL, 0) == 0, "SET_OWNER ack");
 	f = 1ull << 32;
-	CHECK(acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
+	REQUIRE(current, acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
 	/* a feature never offered closes the connection */
 	f = 1ull << 28;
-	CHECK(set_u64(fd, VU_SET_FEATURES, f) == 0, "send");
-	CHECK(closed_by_peer(fd), "unoffered feature accepted");
+	REQUIRE(current, set_u64(fd, VU_SET_FEATURES, f) == 0, "send");
+	REQUIRE(current, closed_by_peer(fd), "unoffered feature accepted");
 	close(fd);
 	return alive_no_leak();
 }
@@ -572,14 +564,14 @@ static int c_sessions(void)
 	int64_t id, ids[16];
 	int fd = open_conn();
 
-	CHECK(fd >= 0, "connect");
+	REQUIRE(current, fd >= 0, "connect");
 	memset(key, 0x42, sizeof(key));
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		session_payload(pl, v[i].size, v[i].alg, v[i].keylen, key,
 				VIRTIO_CRYPTO_OP_ENCRYPT);
 		id = create(fd, pl, v[i].size);
-		CHECK(id != INT64_MIN, "case %u: no reply of %u bytes", i, v[i].size);
-		CHECK((id >= 0) == v[i].ok, "case %u (size %u alg %u key %u): id %lld",
+		REQUIRE(current, id != INT64_MIN, "case %u: no reply of %u bytes", i, v[i].size);
+		REQUIRE(current, (id >= 0) == v[i].ok, "case %u (size %u alg %u key %u): id %lld",
 		      i, v[i].size, v[i].alg, v[i].keylen, (long long)id);
 		ids[i] = id;
 	}
@@ -590,7 +582,7 @@ static int c_sessions(void)
 
 		memcpy(pl, &opc, 8);
 	}
-	CHECK(create(fd, pl, 1072) < 0 && create(fd, pl, 1072) != INT64_MIN, "akcipher");
+	REQUIRE(current, create(fd, pl, 1072) < 0 && create(fd, pl, 1072) != INT64_MIN, "akcipher");
 	/* chaining with a too-long auth key */
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key, 1);
 	pl[VU_SESSION_OP_TYPE] = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
@@ -603,20 +595,20 @@ static int c_sessions(void)
 		memcpy(pl + VU_SESSION_HASH_RESULT_LEN, &hl, 4);
 		memcpy(pl + VU_SESSION_AUTH_KEY_LEN, &akl, 4);
 		id = create(fd, pl, 632);
-		CHECK(id < 0 && id != INT64_MIN, "auth key 513 accepted");
+		REQUIRE(current, id < 0 && id != INT64_MIN, "auth key 513 accepted");
 		akl = 64;
 		memcpy(pl + VU_SESSION_AUTH_KEY_LEN, &akl, 4);
 		id = create(fd, pl, 632);
-		CHECK(id >= 0, "HMAC-SHA256 chaining session refused");
+		REQUIRE(current, id >= 0, "HMAC-SHA256 chaining session refused");
 	}
 	/* close: known ids ack 0, unknown ack nonzero */
-	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) == 0, "close");
-	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) > 0, "double close");
+	REQUIRE(current, acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) == 0, "close");
+	REQUIRE(current, acked(fd, VU_CLOSE_CRYPTO_SESSION, &ids[0], 8, NULL, 0) > 0, "double close");
 	id = 0x7777777;
-	CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0, "unknown close");
+	REQUIRE(current, acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0, "unknown close");
 	/* a session payload of any other size closes the connection */
-	CHECK(send_msg(fd, VU_CREATE_CRYPTO_SESSION, VU_VERSION, pl, 600, NULL, 0) == 0, "send");
-	CHECK(closed_by_peer(fd), "600-byte session accepted");
+	REQUIRE(current, send_msg(fd, VU_CREATE_CRYPTO_SESSION, VU_VERSION, pl, 600, NULL, 0) == 0, "send");
+	REQUIRE(current, closed_by_peer(fd), "600-byte session accepted");
 	close(fd);
 	return alive_no_leak();
 }
@@ -630,7 +622,7 @@ static int c_log_flood(void)
 	uint64_t id;
 	int fd = open_conn();
 
-	CHECK(fd >= 0, "connect");
+	REQUIRE(current, fd >= 0, "connect");
 	pthread_mutex_lock(&log_lock);
 	lines = guest_lines;
 	disc = disconnects;
@@ -638,17 +630,17 @@ static int c_log_flood(void)
 	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 17, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	for (i = 0; i < 500; i++) {
-		CHECK(create(fd, pl, sizeof(pl)) == -EINVAL, "bad session %u", i);
+		REQUIRE(current, create(fd, pl, sizeof(pl)) == -EINVAL, "bad session %u", i);
 		id = 0x5555000 + i;
-		CHECK(acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0,
+		REQUIRE(current, acked(fd, VU_CLOSE_CRYPTO_SESSION, &id, 8, NULL, 0) > 0,
 		      "close of unknown session %u", i);
 	}
 	close(fd);
-	CHECK(wait_disconnects(disc) == 0, "no disconnection logged");
+	REQUIRE(current, wait_disconnects(disc) == 0, "no disconnection logged");
 	pthread_mutex_lock(&log_lock);
 	lines = guest_lines - lines;
 	pthread_mutex_unlock(&log_lock);
-	CHECK(lines <= 4 * (LOG_LIMIT_LINES + 1), "%u log lines for 1000 bad "
+	REQUIRE(current, lines <= 4 * (LOG_LIMIT_LINES + 1), "%u log lines for 1000 bad "
 	      "requests", lines);
 	return alive_no_leak();
 }
@@ -664,27 +656,27 @@ static int c_ring_restart_flood(void)
 	uint64_t v = 0;
 	int fd = open_conn(), kick;
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	pthread_mutex_lock(&log_lock);
 	lines = ring_lines;
 	disc = disconnects;
 	pthread_mutex_unlock(&log_lock);
 	for (i = 0; i < 200; i++) {
-		CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
+		REQUIRE(current, send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
 		      recv_reply(fd, &m) == 8 && m.request == VU_GET_VRING_BASE,
 		      "GET_VRING_BASE %u", i);
 		kick = eventfd(0, EFD_CLOEXEC);
-		CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &kick, 1) == 0,
+		REQUIRE(current, acked(fd, VU_SET_VRING_KICK, &v, 8, &kick, 1) == 0,
 		      "SET_VRING_KICK %u", i);
 		close(kick);
 	}
 	close(fd);
 	guest_free(&g);
-	CHECK(wait_disconnects(disc) == 0, "no disconnection logged");
+	REQUIRE(current, wait_disconnects(disc) == 0, "no disconnection logged");
 	pthread_mutex_lock(&log_lock);
 	lines = ring_lines - lines;
 	pthread_mutex_unlock(&log_lock);
-	CHECK(lines <= 2 * (LOG_LIMIT_LINES + 1), "%u log lines for 200 ring "
+	REQUIRE(current, lines <= 2 * (LOG_LIMIT_LINES + 1), "%u log lines for 200 ring "
 	      "restarts", lines);
 	return alive_no_leak();
 }
@@ -766,13 +758,13 @@ static int c_malformed(void)
 		for (n = 0; n < v[i].nfds; n++)
 			fds[n] = p[1];
 		fd = open_conn();
-		CHECK(fd >= 0, "connect");
+		REQUIRE(current, fd >= 0, "connect");
 		if (v[i].raw_size) {
 			uint32_t h[3] = { v[i].req, v[i].flags, (uint32_t)v[i].raw_size };
 
-			CHECK(write(fd, h, 12) == 12, "send");
+			REQUIRE(current, write(fd, h, 12) == 12, "send");
 		} else {
-			CHECK(send_msg(fd, v[i].req, v[i].flags, pl, v[i].size, fds,
+			REQUIRE(current, send_msg(fd, v[i].req, v[i].flags, pl, v[i].size, fds,
 				       v[i].nfds) == 0, "send");
 		}
 		close(p[1]);
@@ -784,13 +776,13 @@ static int c_malformed(void)
 			struct pollfd pf = { p[0], POLLIN, 0 };
 			int r = poll(&pf, 1, 0);
 
-			CHECK(r == 1 && read(p[0], &c, 1) == 0,
+			REQUIRE(current, r == 1 && read(p[0], &c, 1) == 0,
 			      "vcryptod kept an fd it was sent");
 		}
 		close(p[0]);
-		CHECK(n, "the connection stayed open");
+		REQUIRE(current, n, "the connection stayed open");
 		if (alive_no_leak()) {
-			printf("FAIL %s: after it\n", v[i].what);
+			report(false, v[i].what, "after it");
 			return 1;
 		}
 	}
@@ -807,33 +799,33 @@ static int c_acked_failures(void)
 	uint32_t st[2] = { 0, NUM };
 	uint64_t f, v;
 
-	CHECK(fd >= 0 && memfd >= 0 && ftruncate(memfd, MEMSZ) == 0, "setup");
+	REQUIRE(current, fd >= 0 && memfd >= 0 && ftruncate(memfd, MEMSZ) == 0, "setup");
 	two[0] = two[1] = memfd;
 	/* overlapping regions */
 	pl[0] = 2;
 	region(pl + 8, GPA, MEMSZ / 2, UADDR, 0);
 	region(pl + 40, GPA + 4096, MEMSZ / 2, UADDR + MEMSZ, MEMSZ / 2);
 	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 64, two, 2);
-	CHECK(ack > 0, "overlapping gpa ranges: ack %lld", (long long)ack);
+	REQUIRE(current, ack > 0, "overlapping gpa ranges: ack %lld", (long long)ack);
 	region(pl + 40, GPA + MEMSZ, MEMSZ / 2, UADDR + 4096, MEMSZ / 2);
 	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 64, two, 2);
-	CHECK(ack > 0, "overlapping uaddr ranges: ack %lld", (long long)ack);
+	REQUIRE(current, ack > 0, "overlapping uaddr ranges: ack %lld", (long long)ack);
 	/* larger than the file behind it */
 	pl[0] = 1;
 	region(pl + 8, GPA, 2 * MEMSZ, UADDR, 0);
 	ack = acked(fd, VU_SET_MEM_TABLE, pl, 8 + 32, &memfd, 1);
-	CHECK(ack > 0, "region past the end of the file: ack %lld", (long long)ack);
+	REQUIRE(current, ack > 0, "region past the end of the file: ack %lld", (long long)ack);
 	/* offset + size overflowing 64 bits, gpa wrapping, empty */
 	region(pl + 8, GPA, MEMSZ, UADDR, 0xfffffffffffff000ull);
-	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "offset overflow");
+	REQUIRE(current, acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "offset overflow");
 	region(pl + 8, 0xfffffffffff00000ull, MEMSZ, UADDR, 0);
-	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "gpa wraps");
+	REQUIRE(current, acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "gpa wraps");
 	region(pl + 8, GPA, 0, UADDR, 0);
-	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "empty region");
+	REQUIRE(current, acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) > 0, "empty region");
 	/* a good one, then a ring outside it */
 	region(pl + 8, GPA, MEMSZ, UADDR, 0);
-	CHECK(acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) == 0, "good table");
-	CHECK(acked(fd, VU_SET_VRING_NUM, st, 8, NULL, 0) == 0, "num");
+	REQUIRE(current, acked(fd, VU_SET_MEM_TABLE, pl, 40, &memfd, 1) == 0, "good table");
+	REQUIRE(current, acked(fd, VU_SET_VRING_NUM, st, 8, NULL, 0) == 0, "num");
 	{
 		uint8_t addr[40] = { 0 };
 
@@ -843,18 +835,18 @@ static int c_acked_failures(void)
 		memcpy(addr + 16, &v, 8);
 		v = UADDR + 0x1000;
 		memcpy(addr + 24, &v, 8);
-		CHECK(acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) == 0, "addr");
+		REQUIRE(current, acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) == 0, "addr");
 		v = 0;
-		CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &memfd, 1) > 0,
+		REQUIRE(current, acked(fd, VU_SET_VRING_KICK, &v, 8, &memfd, 1) > 0,
 		      "ring outside memory started");
 		v = 1;	/* dirty logging is not offered */
 		memcpy(addr + 4, &v, 4);
-		CHECK(acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) > 0, "log flag");
+		REQUIRE(current, acked(fd, VU_SET_VRING_ADDR, addr, 40, NULL, 0) > 0, "log flag");
 	}
 	/* unknown requests */
-	CHECK(acked(fd, 99, NULL, 0, NULL, 0) > 0, "request 99");
-	CHECK(acked(fd, VU_SET_LOG_BASE, NULL, 0, NULL, 0) > 0, "SET_LOG_BASE");
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "still serving");
+	REQUIRE(current, acked(fd, 99, NULL, 0, NULL, 0) > 0, "request 99");
+	REQUIRE(current, acked(fd, VU_SET_LOG_BASE, NULL, 0, NULL, 0) > 0, "SET_LOG_BASE");
+	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "still serving");
 	close(fd);
 	close(memfd);
 	return alive_no_leak();
@@ -865,15 +857,15 @@ static int c_truncated(void)
 	uint32_t h[4] = { VU_SET_FEATURES, 1, 8, 0 };
 	int fd = xconnect();
 
-	CHECK(fd >= 0, "connect");
-	CHECK(write(fd, h, 14) == 14, "send");	/* 2 of 8 payload bytes */
+	REQUIRE(current, fd >= 0, "connect");
+	REQUIRE(current, write(fd, h, 14) == 14, "send");	/* 2 of 8 payload bytes */
 	shutdown(fd, SHUT_WR);
-	CHECK(closed_by_peer(fd), "truncated payload");
+	REQUIRE(current, closed_by_peer(fd), "truncated payload");
 	close(fd);
 	fd = xconnect();
-	CHECK(fd >= 0 && write(fd, h, 5) == 5, "send");	/* half a header */
+	REQUIRE(current, fd >= 0 && write(fd, h, 5) == 5, "send");	/* half a header */
 	shutdown(fd, SHUT_WR);
-	CHECK(closed_by_peer(fd), "truncated header");
+	REQUIRE(current, closed_by_peer(fd), "truncated header");
 	close(fd);
 	return alive_no_leak();
 }
@@ -888,8 +880,8 @@ static int c_data_path(void)
 	uint16_t *avail_event;
 	int fd = open_conn(), k;
 
-	CHECK(fd >= 0, "connect");
-	CHECK(guest_setup(fd, &g) == 0, "memory and ring setup");
+	REQUIRE(current, fd >= 0, "connect");
+	REQUIRE(current, guest_setup(fd, &g) == 0, "memory and ring setup");
 	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
 	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
 	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
@@ -902,44 +894,44 @@ static int c_data_path(void)
 	session_payload(pl, 1072, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_DECRYPT);
 	dec = create(fd, pl, 1072);
-	CHECK(enc >= 0 && dec >= 0, "sessions %lld %lld", (long long)enc, (long long)dec);
+	REQUIRE(current, enc >= 0 && dec >= 0, "sessions %lld %lld", (long long)enc, (long long)dec);
 
 	/* one request */
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
-	CHECK(kick_and_wait(&g, 1) == 0, "no completion");
-	CHECK(g.used->ring[0].id == 0 && g.used->ring[0].len == 65, "used {%u, %u}",
+	REQUIRE(current, kick_and_wait(&g, 1) == 0, "no completion");
+	REQUIRE(current, g.used->ring[0].id == 0 && g.used->ring[0].len == 65, "used {%u, %u}",
 	      g.used->ring[0].id, g.used->ring[0].len);
-	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_OK, "status %u", g.mem[0x10600]);
-	CHECK(!memcmp(g.mem + 0x10400, ct, 64), "ciphertext differs from SP 800-38A");
+	REQUIRE(current, g.mem[0x10600] == VIRTIO_CRYPTO_OK, "status %u", g.mem[0x10600]);
+	REQUIRE(current, !memcmp(g.mem + 0x10400, ct, 64), "ciphertext differs from SP 800-38A");
 	avail_event = (uint16_t *)&g.used->ring[NUM];
-	CHECK(*avail_event == 1, "avail_event %u", *avail_event);
+	REQUIRE(current, *avail_event == 1, "avail_event %u", *avail_event);
 
 	/* a batch: decrypt (1072-byte session), an unknown session, encrypt */
 	put_request(&g, 1, VIRTIO_CRYPTO_CIPHER_DECRYPT, (uint64_t)dec, iv, ct, 64);
 	put_request(&g, 2, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x5555, iv, pt, 64);
 	put_request(&g, 3, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 32);
-	CHECK(kick_and_wait(&g, 4) == 0, "no completion of the batch");
+	REQUIRE(current, kick_and_wait(&g, 4) == 0, "no completion of the batch");
 	for (k = 1; k < 4; k++) {
 		unsigned int i, found = 0;
 
 		for (i = 1; i < 4; i++)
 			if (g.used->ring[i].id == 5u * k) {
 				found = 1;
-				CHECK(g.used->ring[i].len == (k == 2 ? 1u : k == 1 ? 65u : 33u),
+				REQUIRE(current, g.used->ring[i].len == (k == 2 ? 1u : k == 1 ? 65u : 33u),
 				      "request %d used len %u", k, g.used->ring[i].len);
 			}
-		CHECK(found, "request %d not returned", k);
+		REQUIRE(current, found, "request %d not returned", k);
 	}
-	CHECK(g.mem[0x11600] == 0 && !memcmp(g.mem + 0x11400, pt, 64), "decrypt");
-	CHECK(g.mem[0x12600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x12600]);
-	CHECK(g.mem[0x13600] == 0 && !memcmp(g.mem + 0x13400, ct, 32), "32-byte encrypt");
-	CHECK(*avail_event == 4, "avail_event %u", *avail_event);
+	REQUIRE(current, g.mem[0x11600] == 0 && !memcmp(g.mem + 0x11400, pt, 64), "decrypt");
+	REQUIRE(current, g.mem[0x12600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x12600]);
+	REQUIRE(current, g.mem[0x13600] == 0 && !memcmp(g.mem + 0x13400, ct, 32), "32-byte encrypt");
+	REQUIRE(current, *avail_event == 4, "avail_event %u", *avail_event);
 
 	/* stop: GET_VRING_BASE reports where the ring stands */
-	CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0, "send");
-	CHECK(recv_reply(fd, &m) == 8, "GET_VRING_BASE reply");
+	REQUIRE(current, send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0, "send");
+	REQUIRE(current, recv_reply(fd, &m) == 8, "GET_VRING_BASE reply");
 	memcpy(st, m.payload, 8);
-	CHECK(st[0] == 0 && st[1] == 4, "vring base {%u, %u}", st[0], st[1]);
+	REQUIRE(current, st[0] == 0 && st[1] == 4, "vring base {%u, %u}", st[0], st[1]);
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -958,7 +950,7 @@ static int c_mem_table_in_flight(void)
 	int64_t enc, ack;
 	int fd = open_conn(), k;
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
 	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
 	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
@@ -968,23 +960,23 @@ static int c_mem_table_in_flight(void)
 	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, sizeof(pl));
-	CHECK(enc >= 0, "session");
+	REQUIRE(current, enc >= 0, "session");
 	for (k = 0; k < 12; k++)
 		put_request(&g, (unsigned int)k, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
 			    (uint64_t)enc, iv, pt, 64);
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
-	CHECK(mem_table(fd, g.memfd, &ack) == 0 && ack == 0, "SET_MEM_TABLE");
-	CHECK(kick_and_wait(&g, 12) == 0, "not all completed");
+	REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
+	REQUIRE(current, mem_table(fd, g.memfd, &ack) == 0 && ack == 0, "SET_MEM_TABLE");
+	REQUIRE(current, kick_and_wait(&g, 12) == 0, "not all completed");
 	for (k = 0; k < 12; k++) {
 		const uint8_t *b = g.mem + 0x10000 + 0x1000 * k;
 
-		CHECK(b[0x600] == VIRTIO_CRYPTO_OK && !memcmp(b + 0x400, ct, 64),
+		REQUIRE(current, b[0x600] == VIRTIO_CRYPTO_OK && !memcmp(b + 0x400, ct, 64),
 		      "request %d: status %u or ciphertext wrong", k, b[0x600]);
 	}
-	CHECK(send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
+	REQUIRE(current, send_msg(fd, VU_GET_VRING_BASE, VU_VERSION, st, 8, NULL, 0) == 0 &&
 	      recv_reply(fd, &m) == 8, "GET_VRING_BASE");
 	memcpy(st, m.payload, 8);
-	CHECK(st[1] == 12, "vring base %u", st[1]);
+	REQUIRE(current, st[1] == 12, "vring base %u", st[1]);
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -997,7 +989,7 @@ static int c_kick_first(void)
 	int64_t enc;
 	int fd = open_conn();
 
-	CHECK(fd >= 0 && guest_setup_order(fd, &g, 1) == 0, "setup, kick first");
+	REQUIRE(current, fd >= 0 && guest_setup_order(fd, &g, 1) == 0, "setup, kick first");
 	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
 	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
 	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
@@ -1007,10 +999,10 @@ static int c_kick_first(void)
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
-	CHECK(enc >= 0, "session");
+	REQUIRE(current, enc >= 0, "session");
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
-	CHECK(kick_and_wait(&g, 1) == 0, "no completion");
-	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g.mem + 0x10400, ct, 64),
+	REQUIRE(current, kick_and_wait(&g, 1) == 0, "no completion");
+	REQUIRE(current, g.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g.mem + 0x10400, ct, 64),
 	      "status %u or ciphertext wrong", g.mem[0x10600]);
 	close(fd);
 	guest_free(&g);
@@ -1028,7 +1020,7 @@ static int c_restart_without_stop(void)
 	int64_t enc;
 	int fd = open_conn();
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	hex_decode("2b7e151628aed2a6abf7158809cf4f3c", key, sizeof(key));
 	hex_decode("000102030405060708090a0b0c0d0e0f", iv, sizeof(iv));
 	hex_decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
@@ -1038,20 +1030,20 @@ static int c_restart_without_stop(void)
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
-	CHECK(enc >= 0, "session");
+	REQUIRE(current, enc >= 0, "session");
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
-	CHECK(kick_and_wait(&g, 1) == 0, "no completion on the first ring");
+	REQUIRE(current, kick_and_wait(&g, 1) == 0, "no completion on the first ring");
 
-	CHECK(acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
-	CHECK(guest_setup(fd, &g2) == 0, "the ring set up again, running");
+	REQUIRE(current, acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES ack");
+	REQUIRE(current, guest_setup(fd, &g2) == 0, "the ring set up again, running");
 	/* the old ring is stopped: a kick on it is not served */
 	put_request(&g, 1, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
 	put_request(&g2, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
-	CHECK(kick_and_wait(&g2, 1) == 0, "no completion on the new ring");
-	CHECK(g2.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g2.mem + 0x10400, ct, 64),
+	REQUIRE(current, kick_and_wait(&g2, 1) == 0, "no completion on the new ring");
+	REQUIRE(current, g2.mem[0x10600] == VIRTIO_CRYPTO_OK && !memcmp(g2.mem + 0x10400, ct, 64),
 	      "status %u or ciphertext wrong", g2.mem[0x10600]);
-	CHECK(g.used->idx == 1 && g.mem[0x11600] == 0xee, "the old ring was served");
+	REQUIRE(current, g.used->idx == 1 && g.mem[0x11600] == 0xee, "the old ring was served");
 	close(fd);
 	guest_free(&g);
 	guest_free(&g2);
@@ -1067,14 +1059,14 @@ static int c_disconnect_midway(void)
 	uint64_t one = 1;
 	int fd = open_conn(), i;
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CTR, 16, key, 1);
 	enc = create(fd, pl, 632);
-	CHECK(enc >= 0, "session");
+	REQUIRE(current, enc >= 0, "session");
 	for (i = 0; i < 12; i++)
 		put_request(&g, (unsigned int)i, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
 			    (uint64_t)enc, iv, pt, 64);
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
+	REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -1090,18 +1082,18 @@ static int c_vring_enable(void)
 	struct guest g;
 	int fd = open_conn();
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
-	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "disable");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "disable");
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
-	CHECK(g.used->idx == 0, "served while disabled");
+	REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
+	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	REQUIRE(current, g.used->idx == 0, "served while disabled");
 	st[1] = 1;
-	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "enable");
-	CHECK(kick_and_wait(&g, 1) == 0, "not served after enable");
-	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	REQUIRE(current, acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == 0, "enable");
+	REQUIRE(current, kick_and_wait(&g, 1) == 0, "not served after enable");
+	REQUIRE(current, g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
 	st[1] = 2;
-	CHECK(acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == -1 &&
+	REQUIRE(current, acked(fd, VU_SET_VRING_ENABLE, st, 8, NULL, 0) == -1 &&
 	      closed_by_peer(fd), "enable 2 accepted");
 	close(fd);
 	guest_free(&g);
@@ -1118,27 +1110,27 @@ static int c_call_fd_full(void)
 	struct guest g;
 	int fd = open_conn(), p[2], kind;
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	for (kind = 0; kind < 2; kind++) {
 		if (kind == 0) {
 			p[0] = p[1] = eventfd(0, EFD_CLOEXEC);
-			CHECK(p[0] >= 0 && write(p[0], &most, 8) == 8, "eventfd");
+			REQUIRE(current, p[0] >= 0 && write(p[0], &most, 8) == 8, "eventfd");
 		} else {
-			CHECK(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "pipe");
+			REQUIRE(current, pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0, "pipe");
 			while (write(p[1], buf, sizeof(buf)) > 0)
 				;
-			CHECK(fcntl(p[1], F_SETFL, 0) == 0, "fcntl");
+			REQUIRE(current, fcntl(p[1], F_SETFL, 0) == 0, "fcntl");
 		}
-		CHECK(acked(fd, VU_SET_VRING_CALL, &v, 8, &p[1], 1) == 0,
+		REQUIRE(current, acked(fd, VU_SET_VRING_CALL, &v, 8, &p[1], 1) == 0,
 		      "SET_VRING_CALL");
 		put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
-		CHECK(write(g.kick, &one, 8) == 8, "kick");
+		REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
 		/* The kick was readable before this message came: served first. */
-		CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0,
+		REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0,
 		      "%s: no answer after the request", kind ? "pipe" : "eventfd");
-		CHECK(__atomic_load_n(&g.used->idx, __ATOMIC_ACQUIRE) == kind + 1,
+		REQUIRE(current, __atomic_load_n(&g.used->idx, __ATOMIC_ACQUIRE) == kind + 1,
 		      "used index %u", g.used->idx);
-		CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u",
+		REQUIRE(current, g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u",
 		      g.mem[0x10600]);
 		g.mem[0x10600] = 0xee;
 		close(p[0]);
@@ -1186,24 +1178,24 @@ static int c_dead_kick(void)
 	struct guest g;
 	int fd = open_conn(), p[2];
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
-	CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
-	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &p[0], 1) == 0, "SET_VRING_KICK");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, pipe2(p, O_CLOEXEC) == 0, "pipe");
+	REQUIRE(current, acked(fd, VU_SET_VRING_KICK, &v, 8, &p[0], 1) == 0, "SET_VRING_KICK");
 	close(p[0]);
 	close(p[1]);
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
+	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "no answer");
 	before = cpu_ticks(vcd_pid);
 	/* One second in which nothing should happen: the call fd stays quiet. */
 	pf.fd = g.call;
 	pf.events = POLLIN;
-	CHECK(poll(&pf, 1, 1000) == 0, "a completion out of nowhere");
+	REQUIRE(current, poll(&pf, 1, 1000) == 0, "a completion out of nowhere");
 	used = cpu_ticks(vcd_pid) - before;
-	CHECK(before >= 0 && used * 10 < hz * 3, "vcryptod used %ld of %ld ticks "
+	REQUIRE(current, before >= 0 && used * 10 < hz * 3, "vcryptod used %ld of %ld ticks "
 	      "in one idle second", used, hz);
-	CHECK(acked(fd, VU_SET_VRING_KICK, &v, 8, &g.kick, 1) == 0, "new kick fd");
+	REQUIRE(current, acked(fd, VU_SET_VRING_KICK, &v, 8, &g.kick, 1) == 0, "new kick fd");
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 16);
-	CHECK(kick_and_wait(&g, 1) == 0, "not served after a new kick fd");
-	CHECK(g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
+	REQUIRE(current, kick_and_wait(&g, 1) == 0, "not served after a new kick fd");
+	REQUIRE(current, g.mem[0x10600] == VIRTIO_CRYPTO_INVSESS, "status %u", g.mem[0x10600]);
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -1229,7 +1221,7 @@ static int c_idle_after_burst(void)
 	int fd = open_conn(), i;
 	int64_t s;
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	hex_decode(key, k, 16);
 	hex_decode(iv, v, 16);
 	hex_decode(pt, p, 16);
@@ -1237,12 +1229,12 @@ static int c_idle_after_burst(void)
 	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, k,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	s = create(fd, pl, sizeof(pl));
-	CHECK(s >= 0, "session");
+	REQUIRE(current, s >= 0, "session");
 	for (i = 0; i < 2000; i++) {
 		put_request(&g, (unsigned int)i % 4, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
 			    (uint64_t)s, v, p, 16);
-		CHECK(kick_and_wait(&g, g.avail->idx) == 0, "request %d not served", i);
-		CHECK(g.mem[0x10600 + 0x1000 * (i % 4)] == VIRTIO_CRYPTO_OK &&
+		REQUIRE(current, kick_and_wait(&g, g.avail->idx) == 0, "request %d not served", i);
+		REQUIRE(current, g.mem[0x10600 + 0x1000 * (i % 4)] == VIRTIO_CRYPTO_OK &&
 		      !memcmp(g.mem + 0x10400 + 0x1000 * (i % 4), c, 16),
 		      "request %d: wrong result (status %u)", i,
 		      g.mem[0x10600 + 0x1000 * (i % 4)]);
@@ -1255,8 +1247,8 @@ static int c_idle_after_burst(void)
 	/* Closed first: a failure must not keep the next cases out. */
 	close(fd);
 	guest_free(&g);
-	CHECK(i == 0, "a completion out of nowhere");
-	CHECK(before >= 0 && used * 100 <= hz * 10, "vcryptod used %ld ticks "
+	REQUIRE(current, i == 0, "a completion out of nowhere");
+	REQUIRE(current, before >= 0 && used * 100 <= hz * 10, "vcryptod used %ld ticks "
 	      "(%ld a second) in 10 idle seconds", used, hz);
 	return alive_no_leak();
 }
@@ -1271,12 +1263,12 @@ static int c_memfd_shrunk(void)
 	struct guest g;
 	int fd = open_conn();
 
-	CHECK(fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
 	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, 0x12345, iv, pt, 64);
 	/* The ring stays; the request's header and data go. */
-	CHECK(ftruncate(g.memfd, 0x10000) == 0, "ftruncate");
-	CHECK(write(g.kick, &one, 8) == 8, "kick");
-	CHECK(closed_by_peer(fd), "the connection stayed open");
+	REQUIRE(current, ftruncate(g.memfd, 0x10000) == 0, "ftruncate");
+	REQUIRE(current, write(g.kick, &one, 8) == 8, "kick");
+	REQUIRE(current, closed_by_peer(fd), "the connection stayed open");
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -1286,15 +1278,15 @@ static int c_signals(void)
 {
 	int status;
 
-	CHECK(kill(vcd_pid, SIGUSR1) == 0, "kill");
-	CHECK(wait_line("counters (SIGUSR1)") == 0, "no counters on SIGUSR1");
-	CHECK(alive_no_leak() == 0, "not serving after SIGUSR1");
-	CHECK(kill(vcd_pid, SIGTERM) == 0, "kill");
-	CHECK(waitpid(vcd_pid, &status, 0) == vcd_pid, "waitpid");
+	REQUIRE(current, kill(vcd_pid, SIGUSR1) == 0, "kill");
+	REQUIRE(current, wait_line("counters (SIGUSR1)") == 0, "no counters on SIGUSR1");
+	REQUIRE(current, alive_no_leak() == 0, "not serving after SIGUSR1");
+	REQUIRE(current, kill(vcd_pid, SIGTERM) == 0, "kill");
+	REQUIRE(current, waitpid(vcd_pid, &status, 0) == vcd_pid, "waitpid");
 	vcd_pid = -1;
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
-	CHECK(wait_line("counters (exit)") == 0, "no counters at exit");
-	CHECK(access(sock_path, F_OK) != 0, "socket left behind");
+	REQUIRE(current, WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	REQUIRE(current, wait_line("counters (exit)") == 0, "no counters at exit");
+	REQUIRE(current, access(sock_path, F_OK) != 0, "socket left behind");
 	return 0;
 }
 
@@ -1319,12 +1311,12 @@ static int c_fd_mode(void)
 	int fd, status;
 	pid_t pid = spawn_fd_mode(&fd);
 
-	CHECK(pid > 0, "spawn");
-	CHECK(wait_line("serving fd 3") == 0, "no readiness line");
-	CHECK(get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
+	REQUIRE(current, pid > 0, "spawn");
+	REQUIRE(current, wait_line("serving fd 3") == 0, "no readiness line");
+	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES over --fd");
 	close(fd);
-	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
+	REQUIRE(current, waitpid(pid, &status, 0) == pid, "waitpid");
+	REQUIRE(current, WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %#x", status);
 	return 0;
 }
 
@@ -1341,19 +1333,19 @@ static int c_session_ids_per_run(void)
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	for (run = 0; run < 2; run++) {
 		pid = spawn_fd_mode(&fd);
-		CHECK(pid > 0 && wait_line("serving fd 3") == 0, "run %d: no start", run);
+		REQUIRE(current, pid > 0 && wait_line("serving fd 3") == 0, "run %d: no start", run);
 		for (i = 0; i < 4; i++) {
 			ids[run][i] = create(fd, pl, sizeof(pl));
-			CHECK(ids[run][i] > 0 && ids[run][i] < (1ll << 62),
+			REQUIRE(current, ids[run][i] > 0 && ids[run][i] < (1ll << 62),
 			      "run %d: session id %lld", run, (long long)ids[run][i]);
 		}
 		close(fd);
-		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		REQUIRE(current, waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		      WEXITSTATUS(status) == 0, "run %d: exit status %#x", run, status);
 	}
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 4; j++)
-			CHECK(ids[0][i] != ids[1][j], "id %lld in both runs",
+			REQUIRE(current, ids[0][i] != ids[1][j], "id %lld in both runs",
 			      (long long)ids[0][i]);
 	return 0;
 }
@@ -1381,22 +1373,22 @@ static int c_stalled_message_sigterm(void)
 	int fd, status;
 	pid_t pid = spawn_fd_mode(&fd);
 
-	CHECK(pid > 0 && wait_line("serving fd 3") == 0, "no start");
-	CHECK(write(fd, h, sizeof(h)) == sizeof(h), "send");
-	CHECK(peer_has_read(fd) == 0, "vcryptod did not read the header");
+	REQUIRE(current, pid > 0 && wait_line("serving fd 3") == 0, "no start");
+	REQUIRE(current, write(fd, h, sizeof(h)) == sizeof(h), "send");
+	REQUIRE(current, peer_has_read(fd) == 0, "vcryptod did not read the header");
 	pf.fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	CHECK(pf.fd >= 0, "pidfd_open: %s", strerror(errno));
-	CHECK(kill(pid, SIGTERM) == 0, "kill");
+	REQUIRE(current, pf.fd >= 0, "pidfd_open: %s", strerror(errno));
+	REQUIRE(current, kill(pid, SIGTERM) == 0, "kill");
 	if (poll(&pf, 1, 10000) != 1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(pf.fd);
 		close(fd);
-		CHECK(0, "still running 10 s after SIGTERM");
+		REQUIRE(current, 0, "still running 10 s after SIGTERM");
 	}
 	close(pf.fd);
 	close(fd);
-	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	REQUIRE(current, waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	      WEXITSTATUS(status) == 0, "exit status %#x", status);
 	return 0;
 }
@@ -1487,12 +1479,7 @@ static int bench(int argc, char **argv)
 static void vhost_case(const char *name, int (*fn)(void))
 {
 	current = name;
-	cases++;
-	if (fn()) {
-		failures++;
-	} else {
-		printf("PASS %s\n", name);
-	}
+	report_case(name, fn() == 0);
 }
 
 int main(int argc, char **argv)
@@ -1516,12 +1503,12 @@ int main(int argc, char **argv)
 	args[2] = argv[2];
 	vcd_pid = spawn(args, -1);
 	if (vcd_pid < 0 || wait_line("listening on")) {
-		printf("FAIL vcryptod did not start\n");
+		report(false, "vcryptod starts", NULL);
 		return 1;
 	}
 	current = "baseline";
 	if (alive_no_leak()) {
-		printf("FAIL cannot talk to vcryptod\n");
+		report(false, "vcryptod answers", NULL);
 		return 1;
 	}
 	vhost_case("features and REPLY_ACK", c_features);
@@ -1558,6 +1545,5 @@ int main(int argc, char **argv)
 		kill(vcd_pid, SIGTERM);
 		waitpid(vcd_pid, NULL, 0);
 	}
-	printf("%d of %d cases passed\n", cases - failures, cases);
-	return failures ? 1 : 0;
+	return report_finish("vhost-client");
 }

@@ -3,10 +3,11 @@
  * documented negative errno and leaves a message, and nothing aborts.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../check.h"
+#include "../report.h"
 #include "testlib.h"
 
 static void engine_specs(void)
@@ -185,5 +186,5 @@ int main(int argc, char **argv)
 	batch_args(e);
 	helpers();
 	vc_engine_close(e);
-	return check_exit("errors");
+	return report_finish("errors");
 }

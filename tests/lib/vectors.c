@@ -5,9 +5,10 @@
  * 5.2 and 6.1; X25519 runs on OpenSSL whatever the engine).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "../check.h"
+#include "../report.h"
 #include "testlib.h"
 
 static const char *const plaintext =
@@ -319,5 +320,5 @@ int main(int argc, char **argv)
 		test_hash(e, i);
 	test_x25519();
 	vc_engine_close(e);
-	return check_exit("vectors");
+	return report_finish("vectors");
 }

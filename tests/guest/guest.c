@@ -1,0 +1,68 @@
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+uint64_t rng_base_seed;
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static size_t map_len(size_t len, size_t offset)
+{
+	size_t ps = page_size();
+
+	return (offset + len + ps - 1) / ps * ps;
+}
+
+uint8_t *buf_alloc(size_t len, size_t offset)
+{
+	void *m = mmap(NULL, map_len(len ? len : 1, offset),
+		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	return (uint8_t *)m + offset;
+}
+
+void buf_free(uint8_t *p, size_t offset, size_t len)
+{
+	if (p)
+		munmap(p - offset, map_len(len ? len : 1, offset));
+}
+
+const char *errname(int err)
+{
+	static __thread char buf[16];
+
+	switch (err) {
+	case 0: return "success";
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case ENODEV: return "ENODEV";
+	case EIO: return "EIO";
+	case EBUSY: return "EBUSY";
+	case EAGAIN: return "EAGAIN";
+	case ENOTTY: return "ENOTTY";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOMEM: return "ENOMEM";
+	case ENXIO: return "ENXIO";
+	case E2BIG: return "E2BIG";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EBADMSG: return "EBADMSG";
+	case ENOSPC: return "ENOSPC";
+	case EPERM: return "EPERM";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EINTR: return "EINTR";
+	case EDEADLK: return "EDEADLK";
+	case EBADF: return "EBADF";
+	}
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
