@@ -37,11 +37,7 @@ static int vcd_authenc_check(const struct vcd_session *s,
 		return -EINVAL;
 	if (!s->cipher || !op->dst || op->src != op->dst)
 		return -EINVAL;
-	if (!s->hash)
-		return 0;
-	if (!op->tag_len)
-		return 0;
-	return op->tag_len > vcd_hash_size(s) ? -EINVAL : 0;
+	return s->hash && op->tag_len > vcd_hash_size(s) ? -EINVAL : 0;
 }
 
 /* The tag length of op on s: the digest's unless op asks for less. */

@@ -70,7 +70,10 @@ void vcd_soft_cipher_free(struct vcd_session *s)
 	s->record = NULL;
 }
 
-/* A kernel skcipher for a cryptodev cipher, keyed; -EINVAL if it has none. */
+/*
+ * A kernel skcipher for a cryptodev cipher, keyed (a length the caller
+ * checked); -EINVAL if the kernel has none or refuses the key.
+ */
 static int vcd_soft_cipher_new(struct vcd_soft_cipher **out, u32 cipher,
 			       const u8 *key, u32 keylen)
 {
@@ -78,7 +81,7 @@ static int vcd_soft_cipher_new(struct vcd_soft_cipher **out, u32 cipher,
 	struct vcd_soft_cipher *sc;
 	int err;
 
-	if (!a || !keylen || keylen > CRYPTO_CIPHER_MAX_KEY_LEN)
+	if (!a)
 		return -EINVAL;
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
 	if (!sc)
@@ -138,7 +141,7 @@ int vcd_soft_cipher_record(struct vcd_session *s, struct vcd_soft_cipher **out)
 
 unsigned int vcd_soft_cipher_block(const struct vcd_session *s)
 {
-	return crypto_skcipher_blocksize(s->soft->tfm);
+	return vcd_soft_cipher_blocksize(s->soft);
 }
 
 u32 vcd_soft_cipher_info(const struct vcd_session *s,
@@ -185,6 +188,27 @@ static void vcd_soft_chunk_free(struct vcd_soft_chunk *ch)
 }
 
 /*
+ * One request over src -> dst, waited for uninterruptibly (crypto_wait_req):
+ * the memory under it is let go only once the tfm is done, whatever signal
+ * arrives. 0 or -EINVAL.
+ */
+static int vcd_soft_run(struct skcipher_request *req, bool encrypt,
+			struct scatterlist *src, struct scatterlist *dst,
+			u32 len, u8 *iv)
+{
+	struct crypto_wait wait;
+
+	crypto_init_wait(&wait);
+	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
+				      CRYPTO_TFM_REQ_MAY_BACKLOG,
+				      crypto_req_done, &wait);
+	skcipher_request_set_crypt(req, src, dst, len, iv);
+	return crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
+				       crypto_skcipher_decrypt(req), &wait) ?
+	       -EINVAL : 0;
+}
+
+/*
  * One chunk: dst pinned for writing, src read-only (the same pages in
  * place), then a request waited for uninterruptibly (crypto_wait_req): the
  * pages are unpinned only once the tfm has finished with them, whatever
@@ -195,7 +219,6 @@ static int vcd_soft_chunk_run(struct skcipher_request *req,
 			      unsigned long src, unsigned long dst, u32 len,
 			      u8 *iv)
 {
-	struct crypto_wait wait;
 	int err;
 
 	ch->nr_src = 0;
@@ -209,16 +232,8 @@ static int vcd_soft_chunk_run(struct skcipher_request *req,
 			goto out;
 		vcd_sg_pages(ch->sg_src, ch->src_pages, ch->nr_src, src, len);
 	}
-	crypto_init_wait(&wait);
-	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
-				      CRYPTO_TFM_REQ_MAY_BACKLOG,
-				      crypto_req_done, &wait);
-	skcipher_request_set_crypt(req, src != dst ? ch->sg_src : ch->sg_dst,
-				   ch->sg_dst, len, iv);
-	err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
-				       crypto_skcipher_decrypt(req), &wait);
-	if (err)
-		err = -EINVAL;
+	err = vcd_soft_run(req, encrypt, src != dst ? ch->sg_src : ch->sg_dst,
+			   ch->sg_dst, len, iv);
 	if (ch->nr_src)
 		unpin_user_pages(ch->src_pages, ch->nr_src);
 out:
@@ -304,7 +319,6 @@ int vcd_soft_cipher_kernel(struct vcd_soft_cipher *sc, bool encrypt,
 			   struct scatterlist *sg, u32 len, u8 *iv)
 {
 	struct skcipher_request *req;
-	struct crypto_wait wait;
 	int err;
 
 	if (len % crypto_skcipher_blocksize(sc->tfm))
@@ -312,15 +326,9 @@ int vcd_soft_cipher_kernel(struct vcd_soft_cipher *sc, bool encrypt,
 	req = skcipher_request_alloc(sc->tfm, GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return -ENOMEM;
-	crypto_init_wait(&wait);
-	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
-				      CRYPTO_TFM_REQ_MAY_BACKLOG,
-				      crypto_req_done, &wait);
-	skcipher_request_set_crypt(req, sg, sg, len, iv);
-	err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
-				       crypto_skcipher_decrypt(req), &wait);
+	err = vcd_soft_run(req, encrypt, sg, sg, len, iv);
 	skcipher_request_free(req);
-	return err ? -EINVAL : 0;
+	return err;
 }
 
 unsigned int vcd_soft_cipher_ivsize(const struct vcd_soft_cipher *sc)
