@@ -66,6 +66,7 @@ static const struct {
 	{ "async-bounds", test_async_bounds, true, "the async bound and poll() readiness" },
 	{ "async-errors", test_async_errors, true, "async refusals and per-operation errors" },
 	{ "async-close", test_async_close, true, "close and kill with async operations in flight" },
+	{ "async-garbage", test_async_garbage, true, "garbage on the async ioctls: clean errnos" },
 	{ "hog", test_hog, false, "hold 2048 sessions until a line on stdin" },
 	{ "victim", test_victim, false, "new sessions work beside a hog" },
 	{ "unload", test_unload, false, "module unload with a file open (destructive)" },

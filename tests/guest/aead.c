@@ -433,25 +433,6 @@ void test_aead_sessinfo(void)
 	close(fd);
 }
 
-/* One of the pointers garbage is made of: good, NULL, hostile. */
-static void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone)
-{
-	switch (rng_range(0, 15)) {
-	case 0:
-		return NULL;
-	case 1:
-		return (void *)0xffffffff81000000UL;	/* the kernel's */
-	case 2:
-		return (void *)(uintptr_t)-16;		/* wraps */
-	case 3:
-		return ro + rng_range(0, PAGE - 1);
-	case 4:
-		return gone + rng_range(0, PAGE - 1);
-	default:
-		return good + rng_range(0, span - 1);
-	}
-}
-
 /*
  * Garbage on CIOCAUTHCRYPT: random fields and pointers (NULL, a kernel
  * address, a wrapping one, a read-only page, an unmapped one, anywhere in a

@@ -66,3 +66,21 @@ const char *errname(int err)
 	snprintf(buf, sizeof(buf), "errno %d", err);
 	return buf;
 }
+
+void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone)
+{
+	switch (rng_range(0, 15)) {
+	case 0:
+		return NULL;
+	case 1:
+		return (void *)0xffffffff81000000UL;	/* the kernel's */
+	case 2:
+		return (void *)(uintptr_t)-16;		/* wraps */
+	case 3:
+		return ro + rng_range(0, 4095);
+	case 4:
+		return gone + rng_range(0, 4095);
+	default:
+		return good + rng_range(0, span - 1);
+	}
+}

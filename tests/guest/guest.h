@@ -33,4 +33,11 @@ void buf_free(uint8_t *p, size_t offset, size_t len);
 /* "EFAULT"-style name of an errno value (or its number). */
 const char *errname(int err);
 
+/*
+ * A pointer for garbage: NULL, a kernel address, one that wraps, somewhere
+ * in the read-only page ro or the unmapped page gone, or (most often)
+ * anywhere in the span bytes at good.
+ */
+void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone);
+
 #endif

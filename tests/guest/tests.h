@@ -109,6 +109,8 @@ void test_async_bounds(void);
 void test_async_errors(void);
 /* async.c: a file closed and a child killed with 64 operations in flight. */
 void test_async_close(void);
+/* async.c: random crypt_ops and hostile pointers, submitted and fetched. */
+void test_async_garbage(void);
 /* The module file test_unload loads again afterwards (NULL: no reload). */
 extern const char *module_file;
 
