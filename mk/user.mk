@@ -51,4 +51,4 @@ $(B)/%.o: %.c
 
 # build/deb/ holds make deb's own tree (with its own build/): not ours.
 # Only the object directories: build/ also holds build roots full of *.d.
--include $(shell find $(addprefix $(B)/,lib chat host tests bench) -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(addprefix $(B)/,lib pic chat host tests bench) -name '*.d' -type f 2>/dev/null)
