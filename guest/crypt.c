@@ -80,26 +80,69 @@ static void vcd_ctr_add(u8 *ctr, u32 n)
 	}
 }
 
-struct vcd_chunk {
-	struct vcd_device *vd;
-	struct vcd_session *s;
-	u64 sid;
-	bool encrypt;
-	unsigned int ivlen;
-	u8 iv[VCD_BLOCK];	/* in: this chunk's; out: the next one's */
-};
-
 static struct vcd_queue *vcd_pick_queue(struct vcd_device *vd)
 {
 	return &vd->dataqs[raw_smp_processor_id() % vd->nr_dataqs];
 }
 
-static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
-			   unsigned long dst, u32 len)
+int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
+		  bool killable)
 {
 	struct virtio_crypto_cipher_para *para;
 	struct scatterlist *sgs[5];
 	unsigned int out = 0;
+	int err;
+
+	req->data.hdr.header.opcode = cpu_to_le32(c->encrypt ?
+			VIRTIO_CRYPTO_CIPHER_ENCRYPT :
+			VIRTIO_CRYPTO_CIPHER_DECRYPT);
+	req->data.hdr.header.algo = cpu_to_le32(c->s->algo);
+	req->data.hdr.header.session_id = cpu_to_le64(c->sid);
+	req->data.hdr.u.sym_req.op_type =
+		cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+	para = &req->data.hdr.u.sym_req.u.cipher.para;
+	para->iv_len = cpu_to_le32(c->ivlen);
+	para->src_data_len = cpu_to_le32(len);
+	para->dst_data_len = cpu_to_le32(len);
+	memcpy(req->data.iv, c->iv, c->ivlen);
+	/* Not a status: a device that writes none is an error. */
+	req->data.in.status = 0xff;
+
+	sg_init_one(&req->sg_hdr, &req->data.hdr, sizeof(req->data.hdr));
+	sgs[out++] = &req->sg_hdr;
+	if (c->ivlen) {
+		sg_init_one(&req->sg_iv, req->data.iv, c->ivlen);
+		sgs[out++] = &req->sg_iv;
+	}
+	sgs[out++] = req->sg_src;
+	sgs[out] = req->sg_dst;
+	sg_init_one(&req->sg_in, &req->data.in, sizeof(req->data.in));
+	sgs[out + 1] = &req->sg_in;
+
+	err = vcd_req_submit(vcd_pick_queue(c->vd), req, sgs, out, 2,
+			     killable);
+	if (!err)
+		err = vcd_req_wait(req, killable);
+	if (!err)
+		err = vcd_status_errno(req->data.in.status);
+	return err;
+}
+
+void vcd_chunk_iv_next(struct vcd_chunk *c, u32 len, const u8 *last)
+{
+	switch (c->s->algo) {
+	case VIRTIO_CRYPTO_CIPHER_AES_CBC:
+		memcpy(c->iv, last, VCD_BLOCK);
+		break;
+	case VIRTIO_CRYPTO_CIPHER_AES_CTR:
+		vcd_ctr_add(c->iv, DIV_ROUND_UP(len, VCD_BLOCK));
+		break;
+	}
+}
+
+static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
+			   unsigned long dst, u32 len)
+{
 	u8 next[VCD_BLOCK];
 	struct vcd_req *req;
 	int err;
@@ -130,51 +173,13 @@ static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
 	}
 	vcd_sg_pages(req->sg_dst, req->dst_pages, req->nr_dst, dst, len);
 
-	req->data.hdr.header.opcode = cpu_to_le32(c->encrypt ?
-			VIRTIO_CRYPTO_CIPHER_ENCRYPT :
-			VIRTIO_CRYPTO_CIPHER_DECRYPT);
-	req->data.hdr.header.algo = cpu_to_le32(c->s->algo);
-	req->data.hdr.header.session_id = cpu_to_le64(c->sid);
-	req->data.hdr.u.sym_req.op_type =
-		cpu_to_le32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
-	para = &req->data.hdr.u.sym_req.u.cipher.para;
-	para->iv_len = cpu_to_le32(c->ivlen);
-	para->src_data_len = cpu_to_le32(len);
-	para->dst_data_len = cpu_to_le32(len);
-	memcpy(req->data.iv, c->iv, c->ivlen);
-	/* Not a status: a device that writes none is an error. */
-	req->data.in.status = 0xff;
-
-	sg_init_one(&req->sg_hdr, &req->data.hdr, sizeof(req->data.hdr));
-	sgs[out++] = &req->sg_hdr;
-	if (c->ivlen) {
-		sg_init_one(&req->sg_iv, req->data.iv, c->ivlen);
-		sgs[out++] = &req->sg_iv;
-	}
-	sgs[out++] = req->sg_src;
-	sgs[out] = req->sg_dst;
-	sg_init_one(&req->sg_in, &req->data.in, sizeof(req->data.in));
-	sgs[out + 1] = &req->sg_in;
-
-	err = vcd_req_submit(vcd_pick_queue(c->vd), req, sgs, out, 2, true);
-	if (!err)
-		err = vcd_req_wait(req, true);
-	if (!err)
-		err = vcd_status_errno(req->data.in.status);
+	err = vcd_chunk_run(c, req, len, true);
 	if (err)
 		goto out;
-
-	switch (c->s->algo) {
-	case VIRTIO_CRYPTO_CIPHER_AES_CBC:
-		if (c->encrypt)
-			vcd_copy_from_pages(next, req->dst_pages, dst,
-					    len - VCD_BLOCK, VCD_BLOCK);
-		memcpy(c->iv, next, VCD_BLOCK);
-		break;
-	case VIRTIO_CRYPTO_CIPHER_AES_CTR:
-		vcd_ctr_add(c->iv, DIV_ROUND_UP(len, VCD_BLOCK));
-		break;
-	}
+	if (c->s->algo == VIRTIO_CRYPTO_CIPHER_AES_CBC && c->encrypt)
+		vcd_copy_from_pages(next, req->dst_pages, dst, len - VCD_BLOCK,
+				    VCD_BLOCK);
+	vcd_chunk_iv_next(c, len, next);
 out:
 	vcd_req_put(req);
 	return err;

@@ -33,6 +33,25 @@ struct vcd_device *vcd_device_get(unsigned int minor)
 	return vd;
 }
 
+struct vcd_device *vcd_device_find(u32 algo)
+{
+	struct vcd_device *vd = NULL;
+	unsigned int i;
+
+	mutex_lock(&vcd_minor_lock);
+	for (i = 0; i < VCD_MAX_DEVICES && !vd; i++) {
+		vd = vcd_minors[i];
+		if (!vd || READ_ONCE(vd->dead) ||
+		    !(vd->services & BIT(VIRTIO_CRYPTO_SERVICE_CIPHER)) ||
+		    !(vd->cipher_mask & BIT_ULL(algo)))
+			vd = NULL;
+	}
+	if (vd)
+		kref_get(&vd->ref);
+	mutex_unlock(&vcd_minor_lock);
+	return vd;
+}
+
 static void vcd_device_release(struct kref *ref)
 {
 	struct vcd_device *vd = container_of(ref, struct vcd_device, ref);
@@ -158,9 +177,24 @@ static ssize_t evictions_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(evictions);
 
+/* Data requests the device answered: which work it really did. */
+static ssize_t requests_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < vd->nr_dataqs; i++)
+		sum += READ_ONCE(vd->dataqs[i].answered);
+	return sysfs_emit(buf, "%lu\n", sum);
+}
+static DEVICE_ATTR_RO(requests);
+
 static struct attribute *vcd_attrs[] = {
 	&dev_attr_sessions.attr,
 	&dev_attr_evictions.attr,
+	&dev_attr_requests.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vcd);
@@ -282,6 +316,7 @@ static int vcd_probe(struct virtio_device *vdev)
 		goto err_reset;
 	dev_info(&vdev->dev, "/dev/cryptodev%d%s\n", vd->minor,
 		 vd->alias ? " and /dev/crypto" : "");
+	vcd_skcipher_register(vd);
 	return 0;
 
 err_reset:

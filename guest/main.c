@@ -86,6 +86,7 @@ err_wq:
 
 static void __exit vcd_exit(void)
 {
+	vcd_skcipher_exit();
 	vcd_device_exit();
 	class_destroy(vcd_class);
 	cdev_del(&vcd_cdev);

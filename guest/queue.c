@@ -19,6 +19,7 @@ static void vcd_req_free(struct vcd_req *req)
 		unpin_user_pages_dirty_lock(req->dst_pages, req->nr_dst, true);
 	if (req->nr_src)
 		unpin_user_pages(req->src_pages, req->nr_src);
+	kfree_sensitive(req->bounce);
 	kfree_sensitive(req);
 }
 
@@ -93,6 +94,7 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 		while ((req = virtqueue_get_buf(q->vq, &len))) {
 			vcd_req_finish(req, 0);
 			vcd_req_put_ring(req);
+			q->answered++;
 			any = true;
 		}
 	} while (!q->vd->poll && !virtqueue_enable_cb(q->vq));

@@ -58,6 +58,7 @@ struct vcd_queue {
 	bool stopped;			/* the device is being reset */
 	struct list_head pending;	/* unfinished, in the ring */
 	unsigned long returned;		/* space waiters watch it */
+	unsigned long answered;		/* requests the device returned */
 	wait_queue_head_t space;
 };
 
@@ -117,6 +118,7 @@ struct vcd_req {
 			struct virtio_crypto_inhdr in;
 		} data;
 	};
+	void *bounce;			/* kmalloc'd, or NULL */
 	int nr_src;			/* pinned, read only */
 	int nr_dst;			/* pinned for writing */
 	struct page *src_pages[VCD_CHUNK_PAGES];
@@ -180,6 +182,8 @@ struct vcd_file {
 /* device.c */
 /* Returns the device with that minor, referenced, or NULL. */
 struct vcd_device *vcd_device_get(unsigned int minor);
+/* A live device offering virtio cipher algo, referenced, or NULL. */
+struct vcd_device *vcd_device_find(u32 algo);
 /* Drops a reference taken by vcd_device_get() or probe. */
 void vcd_device_put(struct vcd_device *vd);
 /* Registers the virtio driver; 0 or a negative errno. */
@@ -276,6 +280,24 @@ extern const struct file_operations vcd_fops;
 void vcd_file_put(struct vcd_file *f);
 
 /* crypt.c */
+/* One cipher request after another on one device session. */
+struct vcd_chunk {
+	struct vcd_device *vd;
+	struct vcd_session *s;	/* its algo */
+	u64 sid;
+	bool encrypt;
+	unsigned int ivlen;
+	u8 iv[VCD_BLOCK];	/* in: this chunk's; out: the next one's */
+};
+
+/*
+ * Sends len bytes under req's sg_src to its sg_dst as one request of c and
+ * waits for it; 0 or errno (the device's status's included).
+ */
+int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
+		  bool killable);
+/* Moves c->iv past len bytes; last is CBC's last ciphertext block. */
+void vcd_chunk_iv_next(struct vcd_chunk *c, u32 len, const u8 *last);
 /* Runs one CIOCCRYPT operation; 0 or errno. */
 int vcd_crypt(struct vcd_file *f, const struct crypt_op *cop);
 /* Runs one CIOCCRYPT operation on session s; 0 or errno. */
@@ -390,6 +412,15 @@ int vcd_tls_crypt(struct vcd_session *s, struct crypt_auth_op *op);
  * untouched), or errno.
  */
 int vcd_srtp_crypt(struct vcd_session *s, struct crypt_auth_op *op);
+
+/* skcipher.c */
+/*
+ * Registers the kernel crypto API ciphers vd offers that are not yet
+ * registered (the kernel's self-tests run on vd); failures are logged.
+ */
+void vcd_skcipher_register(struct vcd_device *vd);
+/* Unregisters them all (module exit: no transform is left). */
+void vcd_skcipher_exit(void);
 
 /* async.c */
 /*
