@@ -9,3 +9,8 @@ PROGS += $(B)/tests/driver-abuse
 $(B)/tests/driver-abuse: $(B)/tests/driver/driver-abuse.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+PROGS += $(B)/tests/driver-kapi
+$(B)/tests/driver-kapi: $(B)/tests/driver/kapi.o $(TESTLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
