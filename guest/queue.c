@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
@@ -63,6 +64,8 @@ void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
 	q->stopped = false;
 	INIT_LIST_HEAD(&q->pending);
 	q->returned = 0;
+	q->spinners = 0;
+	q->poll_ns = 0;
 	init_waitqueue_head(&q->space);
 }
 
@@ -79,8 +82,8 @@ static void vcd_req_finish(struct vcd_req *req, int result)
 
 /*
  * Caller holds q->lock and the device is alive. In interrupt mode the
- * callback is armed again on the way out, so a buffer the device returns
- * after this look raises it.
+ * callback is armed again on the way out, unless a waiter is polling, so a
+ * buffer the device returns after this look raises it.
  */
 static bool vcd_queue_collect(struct vcd_queue *q)
 {
@@ -97,7 +100,7 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 			q->answered++;
 			any = true;
 		}
-	} while (!q->vd->poll && !virtqueue_enable_cb(q->vq));
+	} while (!q->vd->poll && !q->spinners && !virtqueue_enable_cb(q->vq));
 	if (any)
 		q->returned++;
 	return any;
@@ -287,23 +290,80 @@ static int vcd_req_poll(struct vcd_req *req, bool killable)
 	}
 }
 
+/*
+ * Adaptive polling, after KVM's halt polling: a waiter polls the used ring
+ * for the queue's window before it sleeps for the interrupt, with the
+ * callback off meanwhile. A wait that the window missed but that ended
+ * within poll_window_us grows the window (a longer one would have caught
+ * it); a longer wait shrinks it, to nothing while requests are slow or
+ * rare. Nothing polls while nobody waits, so an idle device costs nothing.
+ */
+#define VCD_POLL_START_NS	10000U
+
+static bool vcd_req_spin(struct vcd_req *req, unsigned int ns)
+{
+	struct vcd_queue *q = req->q;
+	unsigned long flags;
+	u64 end = ktime_get_ns() + ns;
+	bool done;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->spinners++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	do {
+		vcd_queue_poll(q);
+		done = READ_ONCE(req->finished);
+		if (done)
+			break;
+		cpu_relax();
+	} while (!need_resched() && ktime_get_ns() < end);
+	spin_lock_irqsave(&q->lock, flags);
+	q->spinners--;
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* Arms the callback again, and catches what came meanwhile. */
+	vcd_queue_poll(q);
+	return done || READ_ONCE(req->finished);
+}
+
+static void vcd_poll_adapt(struct vcd_queue *q, u64 waited)
+{
+	unsigned int max = min(READ_ONCE(vcd_poll_window_us), 1000U) * 1000;
+	unsigned int ns = READ_ONCE(q->poll_ns);
+
+	if (waited <= max)
+		ns = ns ? min(2 * ns, max) : min(VCD_POLL_START_NS, max);
+	else
+		ns /= 2;
+	WRITE_ONCE(q->poll_ns, ns);
+}
+
 int vcd_req_wait(struct vcd_req *req, bool killable)
 {
 	struct vcd_queue *q = req->q;
 	unsigned long flags;
+	unsigned int ns;
 	bool recover;
 	long left;
+	u64 start;
 	int err;
 
 	if (q->vd->poll) {
 		err = vcd_req_poll(req, killable);
 	} else {
-		if (killable)
-			left = wait_for_completion_killable_timeout(&req->done,
-					vcd_timeout_jiffies(true));
-		else
-			left = wait_for_completion_timeout(&req->done,
+		ns = READ_ONCE(q->poll_ns);
+		start = ktime_get_ns();
+		if (ns && vcd_req_spin(req, ns)) {
+			left = 1;
+		} else {
+			if (killable)
+				left = wait_for_completion_killable_timeout(
+					&req->done, vcd_timeout_jiffies(true));
+			else
+				left = wait_for_completion_timeout(&req->done,
 					vcd_timeout_jiffies(false));
+			if (left > 0)
+				vcd_poll_adapt(q, ktime_get_ns() - start);
+		}
 		err = left < 0 ? -EINTR : left == 0 ? -ETIMEDOUT : 0;
 	}
 	/* The answer may have come just as the wait ended: it wins. */

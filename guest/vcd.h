@@ -36,6 +36,7 @@
 #define VCD_MAX_SESSIONS	4096
 
 extern bool vcd_poll;
+extern unsigned int vcd_poll_window_us;
 extern unsigned int vcd_max_sessions;
 extern unsigned int vcd_timeout;
 extern bool vcd_crypto_alias;
@@ -59,6 +60,8 @@ struct vcd_queue {
 	struct list_head pending;	/* unfinished, in the ring */
 	unsigned long returned;		/* space waiters watch it */
 	unsigned long answered;		/* requests the device returned */
+	unsigned int spinners;		/* waiters polling, callback off */
+	unsigned int poll_ns;		/* adaptive window, vcd_req_wait() */
 	wait_queue_head_t space;
 };
 
