@@ -191,10 +191,21 @@ static ssize_t requests_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(requests);
 
+/* The first data queue's adaptive polling window (queue.c). */
+static ssize_t poll_window_ns_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vd->dataqs[0].poll_ns));
+}
+static DEVICE_ATTR_RO(poll_window_ns);
+
 static struct attribute *vcd_attrs[] = {
 	&dev_attr_sessions.attr,
 	&dev_attr_evictions.attr,
 	&dev_attr_requests.attr,
+	&dev_attr_poll_window_ns.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vcd);
