@@ -85,13 +85,12 @@ static struct vcd_queue *vcd_pick_queue(struct vcd_device *vd)
 	return &vd->dataqs[raw_smp_processor_id() % vd->nr_dataqs];
 }
 
-int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
-		  bool killable)
+int vcd_chunk_submit(struct vcd_chunk *c, struct vcd_req *req, u32 len,
+		     bool killable)
 {
 	struct virtio_crypto_cipher_para *para;
 	struct scatterlist *sgs[5];
 	unsigned int out = 0;
-	int err;
 
 	req->data.hdr.header.opcode = cpu_to_le32(c->encrypt ?
 			VIRTIO_CRYPTO_CIPHER_ENCRYPT :
@@ -119,8 +118,15 @@ int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
 	sg_init_one(&req->sg_in, &req->data.in, sizeof(req->data.in));
 	sgs[out + 1] = &req->sg_in;
 
-	err = vcd_req_submit(vcd_pick_queue(c->vd), req, sgs, out, 2,
-			     killable);
+	return vcd_req_submit(vcd_pick_queue(c->vd), req, sgs, out, 2,
+			      killable);
+}
+
+int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
+		  bool killable)
+{
+	int err = vcd_chunk_submit(c, req, len, killable);
+
 	if (!err)
 		err = vcd_req_wait(req, killable);
 	if (!err)
@@ -140,31 +146,25 @@ void vcd_chunk_iv_next(struct vcd_chunk *c, u32 len, const u8 *last)
 	}
 }
 
-static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
-			   unsigned long dst, u32 len)
+int vcd_chunk_prepare(struct vcd_chunk *c, struct vcd_req *req,
+		      unsigned long src, unsigned long dst, u32 len)
 {
-	u8 next[VCD_BLOCK];
-	struct vcd_req *req;
 	int err;
 
 	/* Decrypt: the next IV is this chunk's last input block, read now
 	 * since an in-place request overwrites it.
 	 */
 	if (c->s->algo == VIRTIO_CRYPTO_CIPHER_AES_CBC && !c->encrypt &&
-	    copy_from_user(next, (void __user *)(src + len - VCD_BLOCK),
+	    copy_from_user(c->next, (void __user *)(src + len - VCD_BLOCK),
 			   VCD_BLOCK))
 		return -EFAULT;
-
-	req = vcd_req_alloc();
-	if (!req)
-		return -ENOMEM;
 	err = vcd_pin(dst, len, FOLL_WRITE, req->dst_pages, &req->nr_dst);
 	if (err)
-		goto out;
+		return err;
 	if (src != dst) {
 		err = vcd_pin(src, len, 0, req->src_pages, &req->nr_src);
 		if (err)
-			goto out;
+			return err;
 		vcd_sg_pages(req->sg_src, req->src_pages, req->nr_src, src,
 			     len);
 	} else {
@@ -172,15 +172,32 @@ static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
 			     len);
 	}
 	vcd_sg_pages(req->sg_dst, req->dst_pages, req->nr_dst, dst, len);
+	return 0;
+}
 
-	err = vcd_chunk_run(c, req, len, true);
-	if (err)
-		goto out;
+void vcd_chunk_done(struct vcd_chunk *c, struct vcd_req *req,
+		    unsigned long dst, u32 len)
+{
 	if (c->s->algo == VIRTIO_CRYPTO_CIPHER_AES_CBC && c->encrypt)
-		vcd_copy_from_pages(next, req->dst_pages, dst, len - VCD_BLOCK,
-				    VCD_BLOCK);
-	vcd_chunk_iv_next(c, len, next);
-out:
+		vcd_copy_from_pages(c->next, req->dst_pages, dst,
+				    len - VCD_BLOCK, VCD_BLOCK);
+	vcd_chunk_iv_next(c, len, c->next);
+}
+
+static int vcd_crypt_chunk(struct vcd_chunk *c, unsigned long src,
+			   unsigned long dst, u32 len)
+{
+	struct vcd_req *req;
+	int err;
+
+	req = vcd_req_alloc();
+	if (!req)
+		return -ENOMEM;
+	err = vcd_chunk_prepare(c, req, src, dst, len);
+	if (!err)
+		err = vcd_chunk_run(c, req, len, true);
+	if (!err)
+		vcd_chunk_done(c, req, dst, len);
 	vcd_req_put(req);
 	return err;
 }

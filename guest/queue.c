@@ -78,6 +78,8 @@ static void vcd_req_finish(struct vcd_req *req, int result)
 	req->finished = true;
 	req->result = result;
 	complete(&req->done);
+	if (req->finish)
+		req->finish(req);
 }
 
 /*

@@ -105,6 +105,9 @@ struct vcd_req {
 	struct vcd_queue *q;
 	bool finished;			/* under q->lock */
 	int result;			/* 0 answered, -ENODEV gone */
+	/* Called once finished, under q->lock, maybe in interrupt context. */
+	void (*finish)(struct vcd_req *req);
+	void *owner;			/* finish's */
 	struct work_struct free_work;
 	union {
 		struct {
@@ -291,14 +294,30 @@ struct vcd_chunk {
 	bool encrypt;
 	unsigned int ivlen;
 	u8 iv[VCD_BLOCK];	/* in: this chunk's; out: the next one's */
+	u8 next[VCD_BLOCK];	/* CBC: the next chunk's IV */
 };
 
 /*
- * Sends len bytes under req's sg_src to its sg_dst as one request of c and
- * waits for it; 0 or errno (the device's status's included).
+ * Pins len bytes at user src and dst for one request of c and maps them by
+ * req's scatterlists (CBC decryption reads its next IV first); 0 or errno.
+ */
+int vcd_chunk_prepare(struct vcd_chunk *c, struct vcd_req *req,
+		      unsigned long src, unsigned long dst, u32 len);
+/*
+ * Sends len bytes under req's sg_src to its sg_dst as one request of c;
+ * 0 or vcd_req_submit()'s errno.
+ */
+int vcd_chunk_submit(struct vcd_chunk *c, struct vcd_req *req, u32 len,
+		     bool killable);
+/*
+ * vcd_chunk_submit(), then waits for it; 0 or errno (the device's status's
+ * included).
  */
 int vcd_chunk_run(struct vcd_chunk *c, struct vcd_req *req, u32 len,
 		  bool killable);
+/* After a prepared request of len bytes to dst succeeded: c->iv moves on. */
+void vcd_chunk_done(struct vcd_chunk *c, struct vcd_req *req,
+		    unsigned long dst, u32 len);
 /* Moves c->iv past len bytes; last is CBC's last ciphertext block. */
 void vcd_chunk_iv_next(struct vcd_chunk *c, u32 len, const u8 *last);
 /* Runs one CIOCCRYPT operation; 0 or errno. */
