@@ -17,9 +17,9 @@ bool vcd_poll;
 module_param_named(poll, vcd_poll, bool, 0444);
 MODULE_PARM_DESC(poll, "Always busy-poll for completions, never sleep for interrupts (default 0: poll adaptively, see poll_window_us)");
 
-unsigned int vcd_poll_window_us = 200;
+unsigned int vcd_poll_window_us = 500;
 module_param_named(poll_window_us, vcd_poll_window_us, uint, 0644);
-MODULE_PARM_DESC(poll_window_us, "Longest adaptive poll of the used ring before sleeping for the interrupt, in microseconds (default 200; 0: never poll)");
+MODULE_PARM_DESC(poll_window_us, "Longest adaptive poll of the used ring before sleeping for the interrupt, in microseconds (default 500; 0: never poll)");
 
 unsigned int vcd_timeout = 30;
 module_param_named(timeout, vcd_timeout, uint, 0644);
