@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
@@ -37,6 +38,7 @@ struct vcd_async_job {
 	struct vcd_req *req;		/* straight to the ring, or NULL */
 	struct vcd_chunk chunk;		/* the request's */
 	int epoch;			/* vd->epoch when it was sent */
+	u64 sent;			/* ktime_get_ns() then */
 	struct crypt_op cop;
 	int result;
 };
@@ -103,6 +105,9 @@ static void vcd_async_req_finish(struct vcd_req *req)
 {
 	struct vcd_async_job *job = req->owner;
 
+	atomic_dec(&job->f->in_ring);
+	if (!req->result)
+		vcd_queue_adapt(req->q, ktime_get_ns() - job->sent);
 	if (vcd_async_finished(job))
 		return;
 	/* Closed: unpinning and the puts sleep. */
@@ -165,10 +170,13 @@ static int vcd_async_send(struct vcd_async_job *job)
 	req->finish = vcd_async_req_finish;
 	req->owner = job;
 	job->req = req;
+	job->sent = ktime_get_ns();
+	atomic_inc(&job->f->in_ring);
 	/* From here the job may be finished, fetched and gone. */
 	err = vcd_chunk_submit(c, req, cop->len, true);
 	if (!err)
 		return 0;
+	atomic_dec(&job->f->in_ring);
 	job->req = NULL;
 err_free:
 	vcd_req_put(req);
@@ -240,11 +248,33 @@ int vcd_async_fetch(struct vcd_file *f, struct crypt_op __user *arg)
 	return err;
 }
 
+static bool vcd_async_any_done(void *arg)
+{
+	struct vcd_file *f = arg;
+
+	return !list_empty_careful(&f->done);
+}
+
+/*
+ * With requests of f in the ring and none finished, polls the ring for the
+ * adaptive window before poll() sleeps, as a synchronous waiter would.
+ */
+static void vcd_async_spin(struct vcd_file *f)
+{
+	struct vcd_queue *q = &f->vd->dataqs[raw_smp_processor_id() %
+					     f->vd->nr_dataqs];
+	unsigned int ns = READ_ONCE(q->poll_ns);
+
+	if (ns && atomic_read(&f->in_ring) && !vcd_async_any_done(f))
+		vcd_queue_spin(q, ns, vcd_async_any_done, f);
+}
+
 __poll_t vcd_async_poll(struct vcd_file *f, struct file *filp,
 			struct poll_table_struct *wait)
 {
 	__poll_t mask = 0;
 
+	vcd_async_spin(f);
 	poll_wait(filp, &f->async_wait, wait);
 	spin_lock_irq(&f->async_lock);
 	if (!list_empty(&f->done))

@@ -27,6 +27,7 @@ static int vcd_open(struct inode *inode, struct file *filp)
 	f->vd = vd;
 	xa_init(&f->sessions);
 	atomic_set(&f->nr_sessions, 0);
+	atomic_set(&f->in_ring, 0);
 	spin_lock_init(&f->async_lock);
 	INIT_LIST_HEAD(&f->done);
 	init_waitqueue_head(&f->async_wait);

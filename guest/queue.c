@@ -302,20 +302,20 @@ static int vcd_req_poll(struct vcd_req *req, bool killable)
  */
 #define VCD_POLL_START_NS	10000U
 
-static bool vcd_req_spin(struct vcd_req *req, unsigned int ns)
+bool vcd_queue_spin(struct vcd_queue *q, unsigned int ns,
+		    bool (*done)(void *arg), void *arg)
 {
-	struct vcd_queue *q = req->q;
-	unsigned long flags;
 	u64 end = ktime_get_ns() + ns;
-	bool done;
+	unsigned long flags;
+	bool ok;
 
 	spin_lock_irqsave(&q->lock, flags);
 	q->spinners++;
 	spin_unlock_irqrestore(&q->lock, flags);
 	do {
 		vcd_queue_poll(q);
-		done = READ_ONCE(req->finished);
-		if (done)
+		ok = done(arg);
+		if (ok)
 			break;
 		cpu_relax();
 	} while (!need_resched() && ktime_get_ns() < end);
@@ -324,10 +324,17 @@ static bool vcd_req_spin(struct vcd_req *req, unsigned int ns)
 	spin_unlock_irqrestore(&q->lock, flags);
 	/* Arms the callback again, and catches what came meanwhile. */
 	vcd_queue_poll(q);
-	return done || READ_ONCE(req->finished);
+	return ok || done(arg);
 }
 
-static void vcd_poll_adapt(struct vcd_queue *q, u64 waited)
+static bool vcd_req_finished(void *arg)
+{
+	struct vcd_req *req = arg;
+
+	return READ_ONCE(req->finished);
+}
+
+void vcd_queue_adapt(struct vcd_queue *q, u64 waited)
 {
 	unsigned int max = min(READ_ONCE(vcd_poll_window_us), 1000U) * 1000;
 	unsigned int ns = READ_ONCE(q->poll_ns);
@@ -354,7 +361,7 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 	} else {
 		ns = READ_ONCE(q->poll_ns);
 		start = ktime_get_ns();
-		if (ns && vcd_req_spin(req, ns)) {
+		if (ns && vcd_queue_spin(q, ns, vcd_req_finished, req)) {
 			left = 1;
 		} else {
 			if (killable)
@@ -364,7 +371,7 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 				left = wait_for_completion_timeout(&req->done,
 					vcd_timeout_jiffies(false));
 			if (left > 0)
-				vcd_poll_adapt(q, ktime_get_ns() - start);
+				vcd_queue_adapt(q, ktime_get_ns() - start);
 		}
 		err = left < 0 ? -EINTR : left == 0 ? -ETIMEDOUT : 0;
 	}

@@ -181,6 +181,7 @@ struct vcd_file {
 	spinlock_t async_lock;		/* done, outstanding, closed */
 	struct list_head done;		/* finished async operations, in order */
 	unsigned int outstanding;	/* submitted and not yet fetched */
+	atomic_t in_ring;		/* sent straight to the ring, unfinished */
 	bool closed;
 	wait_queue_head_t async_wait;
 };
@@ -220,6 +221,14 @@ void vcd_queue_done(struct virtqueue *vq);
 void vcd_queue_kill(struct vcd_queue *q);
 /* After the device is reset: drops the ring's references to its buffers. */
 void vcd_queue_detach(struct vcd_queue *q);
+/*
+ * Polls q's used ring, its callback off, until done(arg) or for ns at most
+ * (the adaptive window, vcd_req_wait()); returns done(arg).
+ */
+bool vcd_queue_spin(struct vcd_queue *q, unsigned int ns,
+		    bool (*done)(void *arg), void *arg);
+/* Adapts q's window to a wait of that many ns that it did not catch. */
+void vcd_queue_adapt(struct vcd_queue *q, u64 waited);
 /* A zeroed request with the waiter's reference, or NULL. */
 struct vcd_req *vcd_req_alloc(void);
 /* Drops the waiter's reference (process context). */
