@@ -1,7 +1,7 @@
 # Guest programs of the driver suite (static copies run in the guest).
 PROGS += $(B)/tests/driver-check
 
-$(B)/tests/driver-check: $(B)/tests/driver/driver-check.o
+$(B)/tests/driver-check: $(B)/tests/driver/driver-check.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
