@@ -6,6 +6,6 @@ $(B)/tests/driver-check: $(B)/tests/driver/driver-check.o $(TESTLIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 PROGS += $(B)/tests/driver-abuse
-$(B)/tests/driver-abuse: $(B)/tests/driver/driver-abuse.o
+$(B)/tests/driver-abuse: $(B)/tests/driver/driver-abuse.o $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
