@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -81,4 +82,18 @@ int cdev_authcrypt(int fd, struct crypt_auth_op *op)
 int cdev_free(int fd, uint32_t ses)
 {
 	return ioctl(fd, CIOCFSESSION, &ses) == 0 ? 0 : errno;
+}
+
+const char *cdev_errname(int err)
+{
+	static __thread char unnamed[24];
+	const char *name;
+
+	if (!err)
+		return "success";
+	name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(unnamed, sizeof(unnamed), "errno %d", err);
+	return unnamed;
 }

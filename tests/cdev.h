@@ -50,4 +50,11 @@ int cdev_authcrypt(int fd, struct crypt_auth_op *op);
 /* CIOCFSESSION; returns 0 or an errno value. */
 int cdev_free(int fd, uint32_t ses);
 
+/*
+ * A wrapper's answer for a check's detail: "success" for 0, else the errno
+ * value's name ("EINVAL"), or "errno N" when it has none (in a buffer of
+ * the calling thread's, good until its next such call).
+ */
+const char *cdev_errname(int err);
+
 #endif

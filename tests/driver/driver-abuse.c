@@ -5,9 +5,10 @@
  * session freed while another thread uses it, one descriptor of an open
  * file closed while another is in use). Every operation that succeeds is
  * compared with OpenSSL; every failure must carry the documented errno.
+ * One line a check (tests/report.h), then "driver-abuse COMMAND: all
+ * checks passed".
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -20,102 +21,69 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
-#include "vcrypto/cryptodev.h"
-#include "../check.h"
+#include "../cdev.h"
+#include "../oracle.h"
+#include "../report.h"
+#include "../rng.h"
 
 #define BLOCK 16
 #define MAX_OP (64 * 1024)
 #define SESSION_LIMIT 4096
 
-static const char *device = "/dev/cryptodev0";
-static const unsigned char key[16] = "abuse-test-key!";
+static const uint8_t key[16] = "abuse-test-key!";
 /* Not user memory, and a range that wraps around the address space. */
 #define KERNEL_PTR ((void *)0xffffffff81000000UL)
 #define WRAP_PTR ((void *)(uintptr_t)-16)
 
-static int dev_open(void)
+/* An answer: 0, an errno value, or -1 for a wrong result. */
+static const char *res_name(int res)
 {
-	int fd = open(device, O_RDWR);
+	return res < 0 ? "a wrong result" : cdev_errname(res);
+}
+
+/* cdev_open(), reporting a failure under name. */
+static int node_open(const char *name)
+{
+	int fd = cdev_open();
 
 	if (fd < 0)
-		fprintf(stderr, "driver-abuse: %s: %s\n", device,
-			strerror(errno));
+		report(false, name, "open %s: %s", cdev_path, res_name(errno));
 	return fd;
 }
 
-/* A session id, or 0 with errno set. */
-static uint32_t session(int fd)
+/*
+ * An AES-128-CBC session under key: 0 (id in *ses) or an errno value (id 0
+ * then); an id of 0 is EPROTO.
+ */
+static int session(int fd, uint32_t *ses)
 {
-	struct session_op sop = { .cipher = CRYPTO_AES_CBC, .keylen = 16,
-				  .key = (unsigned char *)key };
+	int err;
 
-	return ioctl(fd, CIOCGSESSION, &sop) ? 0 : sop.ses;
-}
-
-/* 0 or the errno of CIOCCRYPT. */
-static int dev_crypt(int fd, uint32_t ses, const void *src, void *dst,
-		 uint32_t len, void *iv)
-{
-	struct crypt_op cop = {
-		.ses = ses, .op = COP_ENCRYPT, .len = len,
-		.src = (unsigned char *)src, .dst = dst, .iv = iv,
-	};
-
-	return ioctl(fd, CIOCCRYPT, &cop) ? errno : 0;
-}
-
-/* 0 or the errno of an ioctl that takes a session id. */
-static int on_id(int fd, unsigned long cmd, uint32_t ses)
-{
-	struct session_info_op si = { .ses = ses };
-
-	return ioctl(fd, cmd, cmd == CIOCGSESSINFO ? (void *)&si :
-						     (void *)&ses) ? errno : 0;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	*ses = 0;
+	err = cdev_session(fd, CRYPTO_AES_CBC, key, sizeof(key), ses);
+	if (!err && !*ses)
+		err = EPROTO;
+	return err;
 }
 
 /*
- * One random-length encryption on (fd, ses) checked against OpenSSL:
- * 0, the errno of the ioctl, or -1 for a wrong result.
+ * One random-length encryption on (fd, ses) checked against OpenSSL, its
+ * data from this thread's stream (rng.h): 0, the errno of the ioctl, or -1
+ * for a wrong result.
  */
-static int checked_op(int fd, uint32_t ses, uint64_t *rng)
+static int checked_op(int fd, uint32_t ses)
 {
-	unsigned char in[MAX_OP], out[MAX_OP], want[MAX_OP], iv[BLOCK];
-	uint32_t len = BLOCK * (1 + (uint32_t)(rng_next(rng) % (MAX_OP / BLOCK)));
-	EVP_CIPHER_CTX *ctx;
-	int n = 0, ok, err;
-	uint32_t i;
+	uint8_t in[MAX_OP], out[MAX_OP], want[MAX_OP], iv[BLOCK];
+	uint32_t len = BLOCK * (uint32_t)rng_range(1, MAX_OP / BLOCK);
+	int err;
 
-	for (i = 0; i < len; i++)
-		in[i] = (unsigned char)rng_next(rng);
-	for (i = 0; i < BLOCK; i++)
-		iv[i] = (unsigned char)rng_next(rng);
-	ctx = EVP_CIPHER_CTX_new();
-	ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_128_cbc(), NULL, key, iv) &&
-	     EVP_CIPHER_CTX_set_padding(ctx, 0) &&
-	     EVP_EncryptUpdate(ctx, want, &n, in, (int)len) &&
-	     (uint32_t)n == len;
-	EVP_CIPHER_CTX_free(ctx);
-	if (!ok)
-		return -1;
-	err = dev_crypt(fd, ses, in, out, len, iv);
+	rng_fill(in, len);
+	rng_fill(iv, BLOCK);
+	oracle_aes("CBC", true, key, sizeof(key), iv, in, want, len);
+	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, in, out, len, iv);
 	if (err)
 		return err;
 	return memcmp(out, want, len) ? -1 : 0;
-}
-
-static const char *res_name(int res)
-{
-	return res < 0 ? "a wrong result" : res ? strerror(res) : "success";
 }
 
 static void *page(int prot)
@@ -138,101 +106,115 @@ static void hostile_lengths(int fd, uint32_t ses)
 	static const uint32_t keylens[] = {
 		0, 1, 33, 65, 4096, 0x80000000U, 0xffffffffU,
 	};
-	unsigned char buf[64] = { 0 }, iv[BLOCK] = { 0 };
-	unsigned i;
+	uint8_t buf[64] = { 0 }, iv[BLOCK] = { 0 };
+	uint32_t id;
+	unsigned int i;
 	int err;
 
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		err = dev_crypt(fd, ses, buf, buf, lens[i], iv);
-		CHECK(err == EINVAL, "len %#x over a 64-byte buffer: %s, not EINVAL",
-		      lens[i], res_name(err));
+		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, buf, buf, lens[i], iv);
+		report(err == EINVAL, "a bad length gives EINVAL",
+		       "len %#x over a 64-byte buffer: %s", lens[i],
+		       res_name(err));
 	}
 	for (i = 0; i < sizeof(keylens) / sizeof(keylens[0]); i++) {
-		struct session_op sop = { .cipher = CRYPTO_AES_CBC,
-					  .keylen = keylens[i],
-					  .key = (unsigned char *)key };
-
-		err = ioctl(fd, CIOCGSESSION, &sop) ? errno : 0;
-		CHECK(err == EINVAL, "keylen %#x: %s, not EINVAL", keylens[i],
-		      res_name(err));
-		sop.key = NULL;
-		err = ioctl(fd, CIOCGSESSION, &sop) ? errno : 0;
-		CHECK(err == EINVAL, "keylen %#x, key NULL: %s, not EINVAL",
-		      keylens[i], res_name(err));
+		err = cdev_session(fd, CRYPTO_AES_CBC, key, keylens[i], &id);
+		report(err == EINVAL, "a bad key length gives EINVAL",
+		       "keylen %#x: %s", keylens[i], res_name(err));
+		err = cdev_session(fd, CRYPTO_AES_CBC, NULL, keylens[i], &id);
+		report(err == EINVAL, "a bad key length gives EINVAL",
+		       "keylen %#x, key NULL: %s", keylens[i], res_name(err));
 	}
 }
 
 static void hostile_pointers(int fd, uint32_t ses)
 {
 	static void *const bad[] = { KERNEL_PTR, WRAP_PTR, NULL };
-	unsigned char buf[64] = { 0 }, iv[BLOCK] = { 0 };
-	struct session_op sop = { .cipher = CRYPTO_AES_CBC, .keylen = 16 };
-	unsigned i;
+	static const struct {
+		unsigned long cmd;
+		const char *name;
+	} cmds[] = {
+		{ CIOCCRYPT, "CIOCCRYPT" },
+		{ CIOCGSESSION, "CIOCGSESSION" },
+		{ CIOCFSESSION, "CIOCFSESSION" },
+		{ CIOCGSESSINFO, "CIOCGSESSINFO" },
+		{ CIOCASYMFEAT, "CIOCASYMFEAT" },
+		{ CIOCAUTHCRYPT, "CIOCAUTHCRYPT" },
+	};
+	uint8_t buf[64] = { 0 }, iv[BLOCK] = { 0 };
+	uint32_t id;
+	unsigned int i;
 	int err;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err = dev_crypt(fd, ses, bad[i], buf, 32, iv);
-		CHECK(err == EFAULT, "src %p: %s", bad[i], res_name(err));
-		err = dev_crypt(fd, ses, buf, bad[i], 32, iv);
-		CHECK(err == EFAULT, "dst %p: %s", bad[i], res_name(err));
-		err = dev_crypt(fd, ses, bad[i], bad[i], 32, iv);
-		CHECK(err == EFAULT, "src = dst %p: %s", bad[i], res_name(err));
+		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, bad[i], buf, 32, iv);
+		report(err == EFAULT, "a bad pointer gives EFAULT", "src %p: %s",
+		       bad[i], res_name(err));
+		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, buf, bad[i], 32, iv);
+		report(err == EFAULT, "a bad pointer gives EFAULT", "dst %p: %s",
+		       bad[i], res_name(err));
+		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, bad[i], bad[i], 32, iv);
+		report(err == EFAULT, "a bad pointer gives EFAULT",
+		       "src = dst %p: %s", bad[i], res_name(err));
 		if (bad[i]) {
-			err = dev_crypt(fd, ses, buf, buf, 32, bad[i]);
-			CHECK(err == EFAULT, "iv %p: %s", bad[i], res_name(err));
+			err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, buf, buf, 32,
+					 bad[i]);
+			report(err == EFAULT, "a bad pointer gives EFAULT",
+			       "iv %p: %s", bad[i], res_name(err));
 		}
-		sop.key = bad[i];
-		err = ioctl(fd, CIOCGSESSION, &sop) ? errno : 0;
-		CHECK(err == EFAULT, "key %p: %s", bad[i], res_name(err));
+		err = cdev_session(fd, CRYPTO_AES_CBC, bad[i], 16, &id);
+		report(err == EFAULT, "a bad pointer gives EFAULT", "key %p: %s",
+		       bad[i], res_name(err));
 	}
-	CHECK(ioctl(fd, CIOCCRYPT, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCCRYPT argument in the kernel: %s", strerror(errno));
-	CHECK(ioctl(fd, CIOCGSESSION, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCGSESSION argument in the kernel: %s", strerror(errno));
-	CHECK(ioctl(fd, CIOCFSESSION, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCFSESSION argument in the kernel: %s", strerror(errno));
-	CHECK(ioctl(fd, CIOCGSESSINFO, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCGSESSINFO argument in the kernel: %s", strerror(errno));
-	CHECK(ioctl(fd, CIOCASYMFEAT, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCASYMFEAT argument in the kernel: %s", strerror(errno));
-	CHECK(ioctl(fd, CIOCAUTHCRYPT, KERNEL_PTR) && errno == EFAULT,
-	      "CIOCAUTHCRYPT argument in the kernel: %s", strerror(errno));
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		err = ioctl(fd, cmds[i].cmd, KERNEL_PTR) ? errno : 0;
+		report(err == EFAULT, "an argument in the kernel gives EFAULT",
+		       "%s: %s", cmds[i].name, res_name(err));
+	}
 }
 
 /* Argument blocks that can be read but not written back. */
 static void hostile_readonly(int fd, uint32_t ses)
 {
-	unsigned char *ro = page(PROT_READ | PROT_WRITE);
+	uint8_t *ro = page(PROT_READ | PROT_WRITE);
 	struct session_op *sop = (struct session_op *)ro;
 	struct session_info_op *si = (struct session_info_op *)(ro + 512);
-	int i, next, probe;
+	int i, next, probe, err = 0;
+	uint32_t id;
 
 	sop->cipher = CRYPTO_AES_CBC;
 	sop->keylen = 16;
-	sop->key = (unsigned char *)key;
+	sop->key = (uint8_t *)key;
 	si->ses = ses;
 	mprotect(ro, 4096, PROT_READ);
 
-	CHECK(ioctl(fd, CIOCGSESSINFO, si) && errno == EFAULT,
-	      "CIOCGSESSINFO into a read-only page: %s", strerror(errno));
+	err = ioctl(fd, CIOCGSESSINFO, si) ? errno : 0;
+	report(err == EFAULT, "CIOCGSESSINFO into a read-only page", "%s",
+	       res_name(err));
 	/* A session whose id cannot be returned must not stay behind. */
-	for (i = 0; i < SESSION_LIMIT + 16; i++)
-		if (!CHECK(ioctl(fd, CIOCGSESSION, sop) && errno == EFAULT,
-			   "CIOCGSESSION into a read-only page: %s",
-			   strerror(errno)))
+	for (i = 0; i < SESSION_LIMIT + 16; i++) {
+		err = ioctl(fd, CIOCGSESSION, sop) ? errno : 0;
+		if (err != EFAULT)
 			break;
-	CHECK(session(fd), "a session after %d unreturnable ones: %s",
-	      SESSION_LIMIT + 16, strerror(errno));
+	}
+	report_check(err == EFAULT, "CIOCGSESSION into a read-only page",
+		     "call %d of %d: %s", i + 1, SESSION_LIMIT + 16,
+		     res_name(err));
+	err = session(fd, &id);
+	report(!err, "a session after the unreturnable ones", "%s",
+	       res_name(err));
 
 	/* CRIOGET that cannot return the new descriptor leaves none open. */
 	next = dup(0);
 	close(next);
-	CHECK(ioctl(fd, CRIOGET, ro) && errno == EFAULT,
-	      "CRIOGET into a read-only page: %s", strerror(errno));
-	CHECK(ioctl(fd, CRIOGET, KERNEL_PTR) && errno == EFAULT,
-	      "CRIOGET into the kernel: %s", strerror(errno));
+	err = ioctl(fd, CRIOGET, ro) ? errno : 0;
+	report(err == EFAULT, "CRIOGET into a read-only page", "%s",
+	       res_name(err));
+	err = ioctl(fd, CRIOGET, KERNEL_PTR) ? errno : 0;
+	report(err == EFAULT, "CRIOGET into the kernel", "%s", res_name(err));
 	probe = dup(0);
-	CHECK(probe == next, "CRIOGET leaked descriptor %d", next);
+	report_check(probe == next, "CRIOGET leaks no descriptor",
+		     "the next free one is %d, not %d", probe, next);
 	close(probe);
 	munmap(ro, 4096);
 }
@@ -245,61 +227,71 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* Sessions belong to one open file; CRIOGET shares it. */
-static void hostile_ids(int fd, uint32_t ses, uint64_t *rng)
+static void hostile_ids(int fd, uint32_t ses)
 {
-	int other = dev_open(), dup_fd = -1, err;
+	int other = cdev_open(), dup_fd = -1, err;
 	uint32_t *ids = calloc(SESSION_LIMIT, sizeof(*ids));
 	uint32_t *sorted = calloc(SESSION_LIMIT, sizeof(*ids));
-	int i, made = 0;
+	struct session_info_op si = { .ses = ses };
+	uint32_t extra;
+	int i, made = 0, freed = 0;
 
-	if (!CHECK(other >= 0 && ids && sorted, "open a second file"))
+	if (!report_check(other >= 0 && ids && sorted, "a second file",
+			  "open %s: %s", cdev_path, res_name(errno)))
 		return;
-	err = dev_crypt(other, ses, ids, ids, 16, NULL);
-	CHECK(err == EINVAL, "CIOCCRYPT with another file's id: %s",
-	      res_name(err));
-	err = on_id(other, CIOCGSESSINFO, ses);
-	CHECK(err == EINVAL, "CIOCGSESSINFO with another file's id: %s",
-	      res_name(err));
-	err = on_id(other, CIOCFSESSION, ses);
-	CHECK(err == ENOENT, "CIOCFSESSION with another file's id: %s",
-	      res_name(err));
-	err = checked_op(fd, ses, rng);
-	CHECK(err == 0, "the session after the other file's attempts: %s",
-	      res_name(err));
+	err = cdev_crypt(other, ses, COP_ENCRYPT, 0, ids, ids, 16, NULL);
+	report(err == EINVAL, "CIOCCRYPT with another file's id", "%s",
+	       res_name(err));
+	err = ioctl(other, CIOCGSESSINFO, &si) ? errno : 0;
+	report(err == EINVAL, "CIOCGSESSINFO with another file's id", "%s",
+	       res_name(err));
+	err = cdev_free(other, ses);
+	report(err == ENOENT, "CIOCFSESSION with another file's id", "%s",
+	       res_name(err));
+	err = checked_op(fd, ses);
+	report(!err, "the session after the other file's attempts", "%s",
+	       res_name(err));
 
-	CHECK(ioctl(fd, CRIOGET, &dup_fd) == 0 && dup_fd >= 0,
-	      "CRIOGET: %s", strerror(errno));
-	err = checked_op(dup_fd, ses, rng);
-	CHECK(err == 0, "the session through CRIOGET's descriptor: %s",
-	      res_name(err));
+	err = ioctl(fd, CRIOGET, &dup_fd) ? errno : 0;
+	report(!err && dup_fd >= 0, "CRIOGET", "%s", res_name(err));
+	err = checked_op(dup_fd, ses);
+	report(!err, "the session through CRIOGET's descriptor", "%s",
+	       res_name(err));
 	close(dup_fd);
 
 	/* Unique non-zero ids up to the limit, then ENOSPC, then room again. */
-	for (i = 0; i < SESSION_LIMIT; i++) {
-		ids[i] = session(other);
-		if (!CHECK(ids[i], "session %d of %d: %s", i + 1,
-			   SESSION_LIMIT, strerror(errno)))
-			break;
-		made++;
+	for (i = 0, err = 0; i < SESSION_LIMIT && !err; i++) {
+		err = session(other, &ids[i]);
+		made += !err;
 	}
-	err = session(other) ? 0 : errno;
-	CHECK(err == ENOSPC, "session %d: %s, not ENOSPC", SESSION_LIMIT + 1,
-	      res_name(err));
+	report(made == SESSION_LIMIT, "sessions up to the limit, ids non-zero",
+	       "%d of %d made%s%s", made, SESSION_LIMIT, err ? ", then " : "",
+	       err ? res_name(err) : "");
+	err = session(other, &extra);
+	report(err == ENOSPC, "a session over the limit gives ENOSPC",
+	       "session %d: %s", SESSION_LIMIT + 1, res_name(err));
 	memcpy(sorted, ids, (size_t)made * sizeof(*ids));
 	qsort(sorted, (size_t)made, sizeof(*sorted), cmp_id);
 	for (i = 1; i < made && sorted[i] != sorted[i - 1]; i++)
 		;
-	CHECK(made < 2 || i == made, "id %#x given twice", sorted[i - 1]);
+	report_check(made < 2 || i == made, "every id unique",
+		     "%#x given twice", made < 2 || i == made ? 0 : sorted[i - 1]);
 	if (made) {
-		CHECK(on_id(other, CIOCFSESSION, ids[0]) == 0, "free one");
-		CHECK(on_id(other, CIOCFSESSION, ids[0]) == ENOENT, "free twice");
-		ids[0] = session(other);
-		CHECK(ids[0], "a session once one is freed: %s", strerror(errno));
+		err = cdev_free(other, ids[0]);
+		report(!err, "free one", "%s", res_name(err));
+		err = cdev_free(other, ids[0]);
+		report(err == ENOENT, "free it twice gives ENOENT", "%s",
+		       res_name(err));
+		err = session(other, &ids[0]);
+		report(!err, "a session once one is freed", "%s",
+		       res_name(err));
 	}
-	for (i = 0; i < made; i++)
-		if (!CHECK(on_id(other, CIOCFSESSION, ids[i]) == 0,
-			   "free session %d", i))
-			break;
+	for (i = 0, err = 0; i < made && !err; i++) {
+		err = cdev_free(other, ids[i]);
+		freed += !err;
+	}
+	report(freed == made, "free every session", "%d of %d freed%s%s",
+	       freed, made, err ? ", then " : "", err ? res_name(err) : "");
 	free(sorted);
 	free(ids);
 	close(other);
@@ -307,23 +299,26 @@ static void hostile_ids(int fd, uint32_t ses, uint64_t *rng)
 
 static int cmd_hostile(void)
 {
-	uint64_t rng = 0x1234567;
+	static const char prog[] = "driver-abuse hostile";
 	uint32_t ses;
-	int fd = dev_open();
+	int fd = node_open("hostile"), err;
 
 	if (fd < 0)
-		return 1;
-	ses = session(fd);
-	if (!CHECK(ses, "CIOCGSESSION: %s", strerror(errno)))
-		return check_exit("driver-abuse hostile");
+		return report_finish(prog);
+	err = session(fd, &ses);
+	if (!report(!err, "session", "AES-128-CBC: %s", res_name(err)))
+		return report_finish(prog);
+	rng_seed(0x1234567);
 	hostile_lengths(fd, ses);
 	hostile_pointers(fd, ses);
 	hostile_readonly(fd, ses);
-	hostile_ids(fd, ses, &rng);
-	CHECK(checked_op(fd, ses, &rng) == 0, "the session still works");
-	CHECK(on_id(fd, CIOCFSESSION, ses) == 0, "CIOCFSESSION");
+	hostile_ids(fd, ses);
+	err = checked_op(fd, ses);
+	report(!err, "the session still works", "%s", res_name(err));
+	err = cdev_free(fd, ses);
+	report(!err, "CIOCFSESSION", "%s", res_name(err));
 	close(fd);
-	return check_exit("driver-abuse hostile");
+	return report_finish(prog);
 }
 
 /* A thread that runs checked operations until one fails or it is told. */
@@ -331,7 +326,7 @@ struct user {
 	pthread_t tid;
 	int fd;
 	uint32_t ses;
-	uint64_t rng;
+	uint64_t seed;
 	atomic_ulong done;
 	atomic_int stop;
 	int res;
@@ -341,8 +336,9 @@ static void *user_run(void *arg)
 {
 	struct user *u = arg;
 
+	rng_seed(u->seed);
 	while (!atomic_load(&u->stop)) {
-		u->res = checked_op(u->fd, u->ses, &u->rng);
+		u->res = checked_op(u->fd, u->ses);
 		if (u->res)
 			break;
 		atomic_fetch_add(&u->done, 1);
@@ -355,7 +351,7 @@ static void user_start(struct user *u, int fd, uint32_t ses, uint64_t seed)
 	memset(u, 0, sizeof(*u));
 	u->fd = fd;
 	u->ses = ses;
-	u->rng = seed;
+	u->seed = seed;
 	if (pthread_create(&u->tid, NULL, user_run, u)) {
 		perror("driver-abuse: pthread_create");
 		exit(1);
@@ -378,7 +374,7 @@ static void *freer_run(void *arg)
 
 	while (!atomic_load(f->go))
 		sched_yield();
-	f->res = on_id(f->fd, CIOCFSESSION, f->ses);
+	f->res = cdev_free(f->fd, f->ses);
 	return NULL;
 }
 
@@ -392,10 +388,11 @@ static void race_free(int fd, uint64_t seed)
 	struct freer f[2];
 	atomic_int go = 0;
 	struct user u;
-	uint32_t ses = session(fd);
-	int i;
+	uint32_t ses;
+	int i, err;
 
-	if (!CHECK(ses, "CIOCGSESSION: %s", strerror(errno)))
+	err = session(fd, &ses);
+	if (!report_check(!err, "session", "AES-128-CBC: %s", res_name(err)))
 		return;
 	user_start(&u, fd, ses, seed);
 	for (i = 0; i < 2; i++) {
@@ -406,12 +403,22 @@ static void race_free(int fd, uint64_t seed)
 	for (i = 0; i < 2; i++)
 		pthread_join(f[i].tid, NULL);
 	pthread_join(u.tid, NULL);
-	CHECK((f[0].res == 0 && f[1].res == ENOENT) ||
-	      (f[0].res == ENOENT && f[1].res == 0),
-	      "two frees of one session: %s and %s", res_name(f[0].res),
-	      res_name(f[1].res));
-	CHECK(u.res == EINVAL, "the user of a freed session ended with %s after %lu operations",
-	      res_name(u.res), (unsigned long)atomic_load(&u.done));
+	report((f[0].res == 0 && f[1].res == ENOENT) ||
+	       (f[0].res == ENOENT && f[1].res == 0),
+	       "two frees of one session: one succeeds, one ENOENT",
+	       "%s and %s", res_name(f[0].res), res_name(f[1].res));
+	report(u.res == EINVAL, "the user of a freed session ends with EINVAL",
+	       "%s after %lu operations", res_name(u.res),
+	       (unsigned long)atomic_load(&u.done));
+}
+
+/* Runs u until it has done 6 more operations (or failed), then stops it. */
+static void user_stop(struct user *u)
+{
+	while (atomic_load(&u->done) < 6 && !u->res)
+		sched_yield();
+	atomic_store(&u->stop, 1);
+	pthread_join(u->tid, NULL);
 }
 
 /*
@@ -421,60 +428,60 @@ static void race_free(int fd, uint64_t seed)
  */
 static void race_close(uint64_t seed)
 {
-	int fd = dev_open(), other = -1, res;
+	int fd = node_open("race"), other = -1, err;
 	struct user u;
 	uint32_t ses;
 
 	if (fd < 0)
 		return;
-	ses = session(fd);
-	if (!CHECK(ses && ioctl(fd, CRIOGET, &other) == 0,
-		   "session and CRIOGET: %s", strerror(errno)))
+	err = session(fd, &ses);
+	if (!err && ioctl(fd, CRIOGET, &other))
+		err = errno;
+	if (!report_check(!err, "session and CRIOGET", "%s", res_name(err)))
 		return;
 
 	user_start(&u, other, ses, seed);
-	CHECK(close(fd) == 0, "close the original while its copy is in use");
+	report_check(close(fd) == 0,
+		     "close the original while its copy is in use", "%s",
+		     res_name(errno));
 	fd = -1;
-	while (atomic_load(&u.done) < 6 && !u.res)
-		sched_yield();
-	atomic_store(&u.stop, 1);
-	pthread_join(u.tid, NULL);
-	CHECK(u.res == 0, "the copy after the original's close: %s",
-	      res_name(u.res));
+	user_stop(&u);
+	report(u.res == 0, "the copy after the original's close", "%s",
+	       res_name(u.res));
 
-	CHECK(ioctl(other, CRIOGET, &fd) == 0, "CRIOGET again: %s",
-	      strerror(errno));
+	err = ioctl(other, CRIOGET, &fd) ? errno : 0;
+	report(!err, "CRIOGET again", "%s", res_name(err));
 	user_start(&u, fd, ses, seed + 1);
-	CHECK(close(other) == 0, "close the copy while the original is in use");
-	while (atomic_load(&u.done) < 6 && !u.res)
-		sched_yield();
-	atomic_store(&u.stop, 1);
-	pthread_join(u.tid, NULL);
-	CHECK(u.res == 0, "the descriptor after the other's close: %s",
-	      res_name(u.res));
+	report_check(close(other) == 0,
+		     "close the copy while the original is in use", "%s",
+		     res_name(errno));
+	user_stop(&u);
+	report(u.res == 0, "the descriptor after the other's close", "%s",
+	       res_name(u.res));
 
 	user_start(&u, fd, ses, seed + 2);
-	CHECK(close(fd) == 0, "close the last descriptor while in use");
+	report_check(close(fd) == 0, "close the last descriptor while in use",
+		     "%s", res_name(errno));
 	pthread_join(u.tid, NULL);
-	res = u.res;
-	CHECK(res == EBADF, "the user of a closed descriptor ended with %s",
-	      res_name(res));
+	report(u.res == EBADF, "the user of a closed descriptor ends with EBADF",
+	       "%s", res_name(u.res));
 }
 
 static int cmd_race(int argc, char **argv)
 {
+	static const char prog[] = "driver-abuse race";
 	int rounds = argc > 0 ? atoi(argv[0]) : 20, i, fd;
 
 	for (i = 0; i < rounds; i++) {
-		fd = dev_open();
+		fd = node_open("race");
 		if (fd < 0)
-			return 1;
+			return report_finish(prog);
 		race_free(fd, 0x9e3779b97f4a7c15ULL + (uint64_t)i);
 		close(fd);
 		race_close(0x2545f4914f6cdd1dULL * (uint64_t)(i + 1));
 	}
-	printf("driver-abuse race: %d rounds\n", rounds);
-	return check_exit("driver-abuse race");
+	printf("%s: %d rounds\n", prog, rounds);
+	return report_finish(prog);
 }
 
 static void usage(FILE *to)
@@ -502,7 +509,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			device = optarg;
+			cdev_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -2,10 +2,10 @@
  * driver-check: guest-side checks of virtio_cryptodev.ko behaviours that
  * the ABI suite (tests/guest/) does not cover: large chunked requests,
  * many callers in flight, fork, module unload with open files, hot-unplug
- * under load. Every result is compared with OpenSSL.
+ * under load. Every result is compared with OpenSSL. One line a check
+ * (tests/report.h), then "driver-check COMMAND: all checks passed".
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,98 +14,72 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
-#include "vcrypto/cryptodev.h"
-#include "../check.h"
+#include "../cdev.h"
+#include "../oracle.h"
+#include "../report.h"
+#include "../rng.h"
 
 #define BLOCK 16
 
-static const char *device = "/dev/cryptodev0";
-
-static uint64_t rng_next(uint64_t *s)
+/* What op_run() answered: 0, an errno value, or -1 for a wrong result. */
+static const char *res_name(int res)
 {
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
+	return res < 0 ? "a wrong result" : cdev_errname(res);
 }
 
-static void rng_fill(uint64_t *s, unsigned char *p, size_t n)
+/*
+ * An AES-CBC session: 0 (id in *ses) or an errno value (id 0 then); an id
+ * of 0 is EPROTO.
+ */
+static int session(int fd, const uint8_t *key, unsigned int keylen,
+		   uint32_t *ses)
 {
-	while (n--)
-		*p++ = (unsigned char)rng_next(s);
+	int err;
+
+	*ses = 0;
+	err = cdev_session(fd, CRYPTO_AES_CBC, key, keylen, ses);
+	if (!err && !*ses)
+		err = EPROTO;
+	return err;
 }
 
-/* OpenSSL's AES-CBC over len bytes (a multiple of 16): the oracle. */
-static int ossl_cbc(int enc, const unsigned char *key, unsigned keylen,
-		    const unsigned char *iv, const unsigned char *in,
-		    unsigned char *out, size_t len)
+/* cdev_open(), reporting a failure under name. */
+static int node_open(const char *name)
 {
-	const EVP_CIPHER *c = keylen == 16 ? EVP_aes_128_cbc() :
-			      keylen == 24 ? EVP_aes_192_cbc() :
-					     EVP_aes_256_cbc();
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int n = 0, ok;
-
-	ok = ctx && EVP_CipherInit_ex(ctx, c, NULL, key, iv, enc) &&
-	     EVP_CIPHER_CTX_set_padding(ctx, 0) &&
-	     EVP_CipherUpdate(ctx, out, &n, in, (int)len) && (size_t)n == len;
-	EVP_CIPHER_CTX_free(ctx);
-	return ok ? 0 : -1;
-}
-
-static int dev_open(void)
-{
-	int fd = open(device, O_RDWR);
+	int fd = cdev_open();
 
 	if (fd < 0)
-		fprintf(stderr, "driver-check: %s: %s\n", device,
-			strerror(errno));
+		report(false, name, "open %s: %s", cdev_path, res_name(errno));
 	return fd;
 }
 
-/* A session id, or 0 with errno set. */
-static uint32_t dev_session(int fd, const unsigned char *key, unsigned keylen)
+/*
+ * Opens the node (a failure reported as name's) and makes an AES-128-CBC
+ * session under 16 bytes of key from the stream seeded with seed: returns
+ * the descriptor, or -1 once a failure is reported.
+ */
+static int open_session(const char *name, uint64_t seed, uint8_t *key,
+			uint32_t *ses)
 {
-	struct session_op sop = {
-		.cipher = CRYPTO_AES_CBC,
-		.keylen = keylen,
-		.key = (unsigned char *)key,
-	};
+	int fd = node_open(name), err;
 
-	if (ioctl(fd, CIOCGSESSION, &sop))
-		return 0;
-	if (!sop.ses)
-		errno = EPROTO;
-	return sop.ses;
+	if (fd < 0)
+		return -1;
+	rng_seed(seed);
+	rng_fill(key, 16);
+	err = session(fd, key, 16, ses);
+	if (!report(!err, "session", "AES-128-CBC: %s", res_name(err))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-/* 0 or the errno of CIOCCRYPT. */
-static int dev_crypt(int fd, uint32_t ses, int enc, const void *src, void *dst,
-		     size_t len, unsigned char *iv, uint16_t flags)
-{
-	struct crypt_op cop = {
-		.ses = ses,
-		.op = enc ? COP_ENCRYPT : COP_DECRYPT,
-		.flags = flags,
-		.len = (uint32_t)len,
-		.src = (unsigned char *)src,
-		.dst = dst,
-		.iv = iv,
-	};
-
-	return ioctl(fd, CIOCCRYPT, &cop) ? errno : 0;
-}
-
-static unsigned char *map(size_t len)
+static uint8_t *map(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -123,7 +97,7 @@ static unsigned char *map(size_t len)
  * block). Returns 0, the errno of the ioctl, or -1 for a wrong result.
  */
 struct op_bufs {
-	unsigned char *in, *want, *src, *dst;
+	uint8_t *in, *want, *src, *dst;
 	size_t cap;
 };
 
@@ -146,29 +120,30 @@ static void bufs_free(struct op_bufs *b)
 
 struct op {
 	uint32_t ses;
-	const unsigned char *key;
-	unsigned keylen;
+	const uint8_t *key;
+	unsigned int keylen;
 	int enc;
 	int in_place;
 	size_t len, src_off, dst_off;
 };
 
-static int op_run(int fd, struct op_bufs *b, const struct op *o, uint64_t *rng)
+/* Data and iv from this thread's stream (rng.h). */
+static int op_run(int fd, struct op_bufs *b, const struct op *o)
 {
-	unsigned char iv[BLOCK], iv0[BLOCK], next[BLOCK];
-	unsigned char *src = b->src + o->src_off;
-	unsigned char *dst = o->in_place ? src : b->dst + o->dst_off;
+	uint8_t iv[BLOCK], iv0[BLOCK], next[BLOCK];
+	uint8_t *src = b->src + o->src_off;
+	uint8_t *dst = o->in_place ? src : b->dst + o->dst_off;
 	int err;
 
-	rng_fill(rng, iv0, BLOCK);
-	rng_fill(rng, b->in, o->len);
-	if (ossl_cbc(o->enc, o->key, o->keylen, iv0, b->in, b->want, o->len))
-		return -1;
+	rng_fill(iv0, BLOCK);
+	rng_fill(b->in, o->len);
+	oracle_aes("CBC", o->enc, o->key, o->keylen, iv0, b->in, b->want,
+		   o->len);
 	memcpy(next, (o->enc ? b->want : b->in) + o->len - BLOCK, BLOCK);
 	memcpy(src, b->in, o->len);
 	memcpy(iv, iv0, BLOCK);
-	err = dev_crypt(fd, o->ses, o->enc, src, dst, o->len, iv,
-			COP_FLAG_WRITE_IV);
+	err = cdev_crypt(fd, o->ses, o->enc ? COP_ENCRYPT : COP_DECRYPT,
+			 COP_FLAG_WRITE_IV, src, dst, (uint32_t)o->len, iv);
 	if (err)
 		return err;
 	if (memcmp(dst, b->want, o->len) || memcmp(iv, next, BLOCK))
@@ -176,12 +151,33 @@ static int op_run(int fd, struct op_bufs *b, const struct op *o, uint64_t *rng)
 	return 0;
 }
 
-static void op_describe(const struct op *o, int res)
+/* Reports operation o, which op_run() answered res, as a failure of name. */
+static void op_fail(const char *name, const struct op *o, int res)
 {
-	fprintf(stderr, "  %s %zu B, key %u, src+%zu dst+%zu%s: %s\n",
-		o->enc ? "encrypt" : "decrypt", o->len, o->keylen, o->src_off,
-		o->dst_off, o->in_place ? " in place" : "",
-		res < 0 ? "wrong result" : strerror(res));
+	report(false, name, "%s %zu B, key %u, src+%zu dst+%zu%s: %s",
+	       o->enc ? "encrypt" : "decrypt", o->len, o->keylen, o->src_off,
+	       o->dst_off, o->in_place ? " in place" : "", res_name(res));
+}
+
+/* op_run(), a failure reported as name's; returns whether o was right. */
+static bool op_check(int fd, struct op_bufs *b, const struct op *o,
+		     const char *name)
+{
+	int res = op_run(fd, b, o);
+
+	if (res)
+		op_fail(name, o, res);
+	return !res;
+}
+
+/* A random operation of up to max_blocks blocks at random offsets. */
+static void op_random(struct op *o, size_t max_blocks)
+{
+	o->len = BLOCK * rng_range(1, max_blocks);
+	o->enc = (int)rng_range(0, 1);
+	o->in_place = (int)rng_range(0, 1);
+	o->src_off = rng_range(0, 4095);
+	o->dst_off = rng_range(0, 4095);
 }
 
 static const size_t sizes[] = {
@@ -193,32 +189,34 @@ static const size_t sizes[] = {
 
 static int cmd_roundtrip(int argc, char **argv)
 {
+	static const char prog[] = "driver-check roundtrip";
 	unsigned long iters = argc > 0 ? strtoul(argv[0], NULL, 0) : 200;
-	unsigned char key[32], a_iv[BLOCK], iv[BLOCK];
-	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	uint8_t key[32], a_iv[BLOCK], iv[BLOCK];
+	unsigned long i, n, bad = 0;
 	uint32_t ses[3];
 	struct op_bufs b;
-	unsigned long i;
 	size_t half;
-	int fd, k, res;
+	int fd, k, err;
 
-	fd = dev_open();
+	fd = node_open("roundtrip");
 	if (fd < 0)
-		return 1;
+		return report_finish(prog);
+	rng_seed(0x9e3779b97f4a7c15ULL);
 	bufs_init(&b, MAX_SIZE);
-	rng_fill(&rng, key, sizeof(key));
+	rng_fill(key, sizeof(key));
 	for (k = 0; k < 3; k++) {
-		ses[k] = dev_session(fd, key, 16 + 8 * k);
-		if (!CHECK(ses[k], "CIOCGSESSION key %d: %s", 16 + 8 * k,
-			   strerror(errno)))
-			return check_exit("driver-check roundtrip");
+		err = session(fd, key, 16 + 8 * k, &ses[k]);
+		if (!report(!err, "session", "AES-%d-CBC: %s", 128 + 64 * k,
+			    res_name(err)))
+			return report_finish(prog);
 	}
 
 	/* Every size, both directions, in place and not, odd alignments. */
-	for (i = 0; i < NSIZES * 4 + iters; i++) {
+	n = NSIZES * 4 + iters;
+	for (i = 0; i < n; i++) {
 		struct op o;
 
-		k = (int)(rng_next(&rng) % 3);
+		k = (int)rng_range(0, 2);
 		o.ses = ses[k];
 		o.key = key;
 		o.keylen = 16 + 8 * k;
@@ -227,39 +225,45 @@ static int cmd_roundtrip(int argc, char **argv)
 			o.enc = i & 1;
 			o.in_place = (i >> 1) & 1;
 		} else {
-			o.len = BLOCK * (1 + rng_next(&rng) % (262144 / BLOCK));
-			o.enc = rng_next(&rng) & 1;
-			o.in_place = !(rng_next(&rng) % 3);
+			o.len = BLOCK * rng_range(1, 262144 / BLOCK);
+			o.enc = (int)rng_range(0, 1);
+			o.in_place = !rng_range(0, 2);
 		}
-		o.src_off = rng_next(&rng) % 4096;
-		o.dst_off = rng_next(&rng) % 4096;
-		res = op_run(fd, &b, &o, &rng);
-		if (!CHECK(res == 0, "operation %lu", i))
-			op_describe(&o, res);
+		o.src_off = rng_range(0, 4095);
+		o.dst_off = rng_range(0, 4095);
+		bad += !op_check(fd, &b, &o, "operation");
 	}
+	report(!bad, "every size to 3 MiB, then random ones, match OpenSSL",
+	       "%lu of %lu operations right", n - bad, n);
 
 	/*
 	 * Without an iv the session's chains on (cryptodev-linux keeps it
 	 * per session): A with an iv then B without equals A||B.
 	 */
 	half = 65536 + 4096;
-	rng_fill(&rng, a_iv, BLOCK);
-	rng_fill(&rng, b.in, 2 * half);
-	CHECK(ossl_cbc(1, key, 32, a_iv, b.in, b.want, 2 * half) == 0,
-	      "OpenSSL");
+	rng_fill(a_iv, BLOCK);
+	rng_fill(b.in, 2 * half);
+	oracle_aes("CBC", true, key, 32, a_iv, b.in, b.want, 2 * half);
 	memcpy(iv, a_iv, BLOCK);
-	CHECK(dev_crypt(fd, ses[2], 1, b.in, b.dst + 3, half, iv, 0) == 0 &&
-	      dev_crypt(fd, ses[2], 1, b.in + half, b.dst + 3 + half, half,
-			NULL, 0) == 0, "chained encrypt: %s", strerror(errno));
-	CHECK(memcmp(b.dst + 3, b.want, 2 * half) == 0,
-	      "chaining without an iv differs from one operation");
+	err = cdev_crypt(fd, ses[2], COP_ENCRYPT, 0, b.in, b.dst + 3,
+			 (uint32_t)half, iv);
+	if (!err)
+		err = cdev_crypt(fd, ses[2], COP_ENCRYPT, 0, b.in + half,
+				 b.dst + 3 + half, (uint32_t)half, NULL);
+	report(!err, "chained encrypt, the second without an iv", "%s",
+	       res_name(err));
+	report_check(memcmp(b.dst + 3, b.want, 2 * half) == 0,
+		     "chaining without an iv equals one operation",
+		     "the two halves differ from OpenSSL's one");
 
-	for (k = 0; k < 3; k++)
-		CHECK(ioctl(fd, CIOCFSESSION, &ses[k]) == 0, "CIOCFSESSION: %s",
-		      strerror(errno));
+	for (k = 0; k < 3; k++) {
+		err = cdev_free(fd, ses[k]);
+		report(!err, "CIOCFSESSION", "AES-%d-CBC: %s", 128 + 64 * k,
+		       res_name(err));
+	}
 	bufs_free(&b);
 	close(fd);
-	return check_exit("driver-check roundtrip");
+	return report_finish(prog);
 }
 
 /* Many callers in flight at once: threads, each with its own session. */
@@ -279,33 +283,31 @@ static atomic_ulong started;
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
-	unsigned char key[32];
+	uint8_t key[32];
 	struct op_bufs b;
 	struct op o;
 	unsigned long i;
 	int res;
 
+	rng_seed(w->seed);
 	bufs_init(&b, 65536 + 4096);
-	rng_fill(&w->seed, key, sizeof(key));
+	rng_fill(key, sizeof(key));
 	o.key = key;
-	o.keylen = 16 + 8 * (unsigned)(w->seed % 3);
-	o.ses = dev_session(w->fd, key, o.keylen);
-	if (!o.ses) {
-		w->last_err = errno;
-		if (!unplug_mode || errno != ENODEV) {
-			fprintf(stderr, "CIOCGSESSION: %s\n", strerror(errno));
+	o.keylen = 16 + 8 * (unsigned int)rng_range(0, 2);
+	res = session(w->fd, key, o.keylen, &o.ses);
+	if (res) {
+		w->last_err = res;
+		if (!unplug_mode || res != ENODEV) {
+			report(false, "session", "in a thread: %s",
+			       res_name(res));
 			atomic_fetch_add(w->failures, 1);
 		}
 		atomic_fetch_add(&started, 1);
 		goto out;
 	}
 	for (i = 0; unplug_mode || i < w->ops; i++) {
-		o.len = BLOCK * (1 + rng_next(&w->seed) % 4352);
-		o.enc = rng_next(&w->seed) & 1;
-		o.in_place = rng_next(&w->seed) & 1;
-		o.src_off = rng_next(&w->seed) % 4096;
-		o.dst_off = rng_next(&w->seed) % 4096;
-		res = op_run(w->fd, &b, &o, &w->seed);
+		op_random(&o, 4352);
+		res = op_run(w->fd, &b, &o);
 		if (i == 0)
 			atomic_fetch_add(&started, 1);
 		if (res == ENODEV && unplug_mode) {
@@ -313,42 +315,70 @@ static void *worker_run(void *arg)
 			break;
 		}
 		if (res) {
-			op_describe(&o, res);
+			op_fail("operation in a thread", &o, res);
 			atomic_fetch_add(w->failures, 1);
 			w->last_err = res;
 			break;
 		}
 		w->done++;
 	}
-	if (!unplug_mode && ioctl(w->fd, CIOCFSESSION, &o.ses)) {
-		fprintf(stderr, "CIOCFSESSION: %s\n", strerror(errno));
-		atomic_fetch_add(w->failures, 1);
+	if (!unplug_mode) {
+		res = cdev_free(w->fd, o.ses);
+		if (res) {
+			report(false, "CIOCFSESSION", "in a thread: %s",
+			       res_name(res));
+			atomic_fetch_add(w->failures, 1);
+		}
 	}
 out:
 	bufs_free(&b);
 	return NULL;
 }
 
+/* After the unplug, the old descriptor answers ENODEV and the node is gone. */
+static void check_unplugged(int fd)
+{
+	static const uint8_t key[16] = "0123456789abcdef";
+	uint8_t out[BLOCK];
+	uint32_t ses;
+	int err;
+
+	err = session(fd, key, sizeof(key), &ses);
+	report(err == ENODEV, "CIOCGSESSION after unplug", "%s", res_name(err));
+	err = cdev_free(fd, 1);
+	report(err == ENODEV, "CIOCFSESSION after unplug", "%s", res_name(err));
+	err = cdev_crypt(fd, 1, COP_ENCRYPT, 0, key, out, BLOCK, NULL);
+	report(err == ENODEV, "CIOCCRYPT after unplug", "%s", res_name(err));
+	fd = cdev_open();
+	err = fd < 0 ? errno : 0;
+	report(err == ENOENT || err == ENODEV || err == ENXIO,
+	       "open after unplug", "%s: %s", cdev_path, res_name(err));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Threads: even ones share one descriptor, odd ones open their own. */
-static int run_workers(int nthreads, unsigned long ops, const char *name)
+static int run_workers(int nthreads, unsigned long ops, const char *prog)
 {
 	struct worker *w = calloc((size_t)nthreads, sizeof(*w));
 	atomic_ulong failures = 0;
 	unsigned long total = 0;
 	int shared, i;
 
-	shared = dev_open();
+	shared = node_open("threads");
 	if (!w || shared < 0)
-		return 1;
+		return report_finish(prog);
 	for (i = 0; i < nthreads; i++) {
-		w[i].fd = i & 1 ? dev_open() : shared;
+		w[i].fd = i & 1 ? node_open("threads") : shared;
 		w[i].ops = ops;
 		w[i].seed = 0x2545f4914f6cdd1dULL * (uint64_t)(i + 1);
 		w[i].failures = &failures;
-		if (!CHECK(w[i].fd >= 0, "open") ||
-		    !CHECK(pthread_create(&w[i].tid, NULL, worker_run, &w[i]) == 0,
-			   "pthread_create"))
-			return check_exit(name);
+		if (w[i].fd < 0)
+			return report_finish(prog);
+		if (pthread_create(&w[i].tid, NULL, worker_run, &w[i])) {
+			report(false, "threads", "pthread_create %d", i);
+			return report_finish(prog);
+		}
 	}
 	if (unplug_mode) {
 		while (atomic_load(&started) < (unsigned long)nthreads)
@@ -360,41 +390,22 @@ static int run_workers(int nthreads, unsigned long ops, const char *name)
 		pthread_join(w[i].tid, NULL);
 		total += w[i].done;
 		if (unplug_mode)
-			CHECK(w[i].last_err == ENODEV,
-			      "thread %d ended with %s, not ENODEV", i,
-			      w[i].last_err < 0 ? "a wrong result" :
-			      strerror(w[i].last_err));
+			report(w[i].last_err == ENODEV, "thread ends with ENODEV",
+			       "thread %d: %s", i, res_name(w[i].last_err));
 	}
-	CHECK(atomic_load(&failures) == 0, "%lu failed operations",
-	      (unsigned long)atomic_load(&failures));
-	printf("%s: %d threads, %lu verified operations\n", name, nthreads,
-	       total);
-	if (unplug_mode) {
-		struct session_op sop = { .cipher = CRYPTO_AES_CBC, .keylen = 16,
-					  .key = (unsigned char *)"0123456789abcdef" };
-		uint32_t ses = 1;
-		int fd;
-
-		CHECK(ioctl(shared, CIOCGSESSION, &sop) && errno == ENODEV,
-		      "CIOCGSESSION after unplug: %s", strerror(errno));
-		CHECK(ioctl(shared, CIOCFSESSION, &ses) && errno == ENODEV,
-		      "CIOCFSESSION after unplug: %s", strerror(errno));
-		CHECK(dev_crypt(shared, 1, 1, sop.key, w, 16, NULL, 0) == ENODEV,
-		      "CIOCCRYPT after unplug");
-		fd = open(device, O_RDWR);
-		CHECK(fd < 0 && (errno == ENOENT || errno == ENODEV ||
-				 errno == ENXIO),
-		      "open %s after unplug: %s", device,
-		      fd < 0 ? strerror(errno) : "succeeded");
-		if (fd >= 0)
-			close(fd);
-	}
+	report(!atomic_load(&failures), "every thread's operations match OpenSSL",
+	       "%d threads, %lu verified operations, %lu failures", nthreads,
+	       total, (unsigned long)atomic_load(&failures));
+	if (unplug_mode)
+		check_unplugged(shared);
 	for (i = 0; i < nthreads; i++)
 		if (w[i].fd != shared)
-			CHECK(close(w[i].fd) == 0, "close: %s", strerror(errno));
-	CHECK(close(shared) == 0, "close: %s", strerror(errno));
+			report_check(close(w[i].fd) == 0, "close", "thread %d's: %s",
+				     i, res_name(errno));
+	report_check(close(shared) == 0, "close", "the shared one: %s",
+		     res_name(errno));
 	free(w);
-	return check_exit(name);
+	return report_finish(prog);
 }
 
 static int cmd_threads(int argc, char **argv)
@@ -415,60 +426,48 @@ static int cmd_unplug(int argc, char **argv)
 /* Processes sharing one descriptor and one session through fork. */
 static int cmd_procs(int argc, char **argv)
 {
-	int nprocs, i, status, fd, bad = 0;
-	unsigned char key[16];
+	static const char prog[] = "driver-check procs";
+	int nprocs, i, status, fd, err, bad = 0;
+	uint8_t key[16];
 	unsigned long ops;
-	uint64_t rng = 77;
-	pid_t pid;
 	uint32_t ses;
+	pid_t pid;
 
 	if (argc < 2)
 		return 2;
 	nprocs = atoi(argv[0]);
 	ops = strtoul(argv[1], NULL, 0);
-	fd = dev_open();
+	fd = open_session("procs", 77, key, &ses);
 	if (fd < 0)
-		return 1;
-	rng_fill(&rng, key, sizeof(key));
-	ses = dev_session(fd, key, sizeof(key));
-	if (!CHECK(ses, "CIOCGSESSION: %s", strerror(errno)))
-		return check_exit("driver-check procs");
+		return report_finish(prog);
 	for (i = 0; i < nprocs; i++) {
 		pid = fork();
 		if (pid == 0) {
 			struct op_bufs b;
 			struct op o = { .ses = ses, .key = key, .keylen = 16 };
 			unsigned long n;
-			int res;
 
-			rng = 1000 + (uint64_t)i;
+			rng_seed(1000 + (uint64_t)i);
 			bufs_init(&b, 32768);
 			for (n = 0; n < ops; n++) {
-				o.len = BLOCK * (1 + rng_next(&rng) % 2048);
-				o.enc = rng_next(&rng) & 1;
-				o.in_place = rng_next(&rng) & 1;
-				o.src_off = rng_next(&rng) % 4096;
-				o.dst_off = rng_next(&rng) % 4096;
-				res = op_run(fd, &b, &o, &rng);
-				if (res) {
-					op_describe(&o, res);
+				op_random(&o, 2048);
+				if (!op_check(fd, &b, &o, "operation in a process"))
 					_exit(1);
-				}
 			}
 			_exit(0);
 		}
-		CHECK(pid > 0, "fork: %s", strerror(errno));
+		if (pid < 0)
+			report(false, "fork", "%s", res_name(errno));
 	}
 	while ((pid = wait(&status)) > 0)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			bad++;
-	CHECK(bad == 0, "%d of %d processes failed", bad, nprocs);
-	CHECK(ioctl(fd, CIOCFSESSION, &ses) == 0, "CIOCFSESSION: %s",
-	      strerror(errno));
+	report(!bad, "every process's operations match OpenSSL",
+	       "%d processes, %lu operations each, %d failed", nprocs, ops, bad);
+	err = cdev_free(fd, ses);
+	report(!err, "CIOCFSESSION", "%s", res_name(err));
 	close(fd);
-	printf("driver-check procs: %d processes, %lu operations each\n",
-	       nprocs, ops);
-	return check_exit("driver-check procs");
+	return report_finish(prog);
 }
 
 /*
@@ -477,52 +476,52 @@ static int cmd_procs(int argc, char **argv)
  */
 static int cmd_hold(int argc, char **argv)
 {
-	uint64_t rng = 5;
-	unsigned char key[16];
+	static const char prog[] = "driver-check hold";
+	uint8_t key[16];
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 4096, .enc = 1 };
 	char line[16];
 	FILE *f;
-	int fd;
+	int fd, err;
 
 	if (argc < 2)
 		return 2;
-	fd = dev_open();
+	fd = open_session("hold", 5, key, &o.ses);
 	if (fd < 0)
-		return 1;
-	rng_fill(&rng, key, sizeof(key));
-	o.ses = dev_session(fd, key, 16);
-	if (!CHECK(o.ses, "CIOCGSESSION: %s", strerror(errno)))
-		return check_exit("driver-check hold");
+		return report_finish(prog);
 	bufs_init(&b, 4096);
-	CHECK(op_run(fd, &b, &o, &rng) == 0, "operation before");
+	err = op_run(fd, &b, &o);
+	report(!err, "operation before", "%s", res_name(err));
 	f = fopen(argv[0], "w");
-	if (!CHECK(f && fputs("ready\n", f) >= 0 && fclose(f) == 0,
-		   "%s: %s", argv[0], strerror(errno)))
-		return check_exit("driver-check hold");
+	if (!report_check(f && fputs("ready\n", f) >= 0 && fclose(f) == 0,
+			  "ready line written", "%s: %s", argv[0],
+			  res_name(errno)))
+		return report_finish(prog);
 	f = fopen(argv[1], "r");
-	CHECK(f && fgets(line, sizeof(line), f), "%s: %s", argv[1],
-	      strerror(errno));
+	report_check(f && fgets(line, sizeof(line), f), "go line read",
+		     "%s: %s", argv[1], f ? "end of file" : res_name(errno));
 	if (f)
 		fclose(f);
-	CHECK(op_run(fd, &b, &o, &rng) == 0, "operation after");
-	CHECK(close(fd) == 0, "close");
+	err = op_run(fd, &b, &o);
+	report(!err, "operation after", "%s", res_name(err));
+	report_check(close(fd) == 0, "close", "%s", res_name(errno));
 	bufs_free(&b);
-	return check_exit("driver-check hold");
+	return report_finish(prog);
 }
 
-static int set_timeout(const char *seconds)
+static bool set_timeout(const char *seconds)
 {
 	FILE *f = fopen("/sys/module/virtio_cryptodev/parameters/timeout", "w");
-	int ok = f && fputs(seconds, f) >= 0;
+	bool ok = f && fputs(seconds, f) >= 0;
 
 	if (f && fclose(f))
-		ok = 0;
-	return CHECK(ok, "setting the timeout parameter: %s", strerror(errno));
+		ok = false;
+	return report(ok, "timeout parameter", "%s s: %s", seconds,
+		      ok ? "set" : res_name(errno));
 }
 
 /* True once pid sleeps in the driver's wait for the device. */
-static int waiting_in_driver(pid_t pid)
+static bool waiting_in_driver(pid_t pid)
 {
 	char path[64], wchan[64] = "";
 	FILE *f;
@@ -530,37 +529,52 @@ static int waiting_in_driver(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
 	f = fopen(path, "r");
 	if (!f)
-		return 0;
+		return false;
 	if (!fgets(wchan, sizeof(wchan), f))
 		wchan[0] = 0;
 	fclose(f);
 	return strstr(wchan, "vcd_req_wait") != NULL;
 }
 
-/* n sessions on fd, each used in both directions (2n device sessions). */
-static int use_sessions(int fd, uint32_t *ses, int n, uint64_t *rng)
+/*
+ * n sessions on fd, each used in both directions (2n device sessions):
+ * 0, or what the first to fail answered (session *at of n).
+ */
+static int use_sessions(int fd, uint32_t *ses, int n, int *at)
 {
-	unsigned char key[16];
+	uint8_t key[16];
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 64 };
 	int i, res = 0;
 
 	bufs_init(&b, 4096);
-	rng_fill(rng, key, sizeof(key));
+	rng_fill(key, sizeof(key));
 	for (i = 0; i < n && !res; i++) {
-		ses[i] = o.ses = dev_session(fd, key, 16);
-		if (!o.ses) {
-			res = errno;
-			break;
-		}
+		res = session(fd, key, 16, &ses[i]);
+		o.ses = ses[i];
 		for (o.enc = 0; o.enc < 2 && !res; o.enc++)
-			res = op_run(fd, &b, &o, rng);
+			res = op_run(fd, &b, &o);
 	}
 	bufs_free(&b);
-	if (res)
-		fprintf(stderr, "session %d of %d: %s\n", i, n,
-			res < 0 ? "wrong result" : strerror(res));
+	*at = i;
 	return res;
+}
+
+/* A round of use_sessions() on fd as the check name. */
+static void round_check(int fd, uint32_t *ses, int n, const char *name)
+{
+	int res, at = 0;
+
+	if (fd < 0) {
+		report(false, name, "open %s: %s", cdev_path, res_name(errno));
+		return;
+	}
+	res = use_sessions(fd, ses, n, &at);
+	if (res)
+		report(false, name, "session %d of %d: %s", at, n,
+		       res_name(res));
+	else
+		report(true, name, "%d sessions used both ways", n);
 }
 
 /*
@@ -572,34 +586,39 @@ static int cmd_lifecycle(int argc, char **argv)
 {
 	int per_round = argc > 0 ? atoi(argv[0]) : 128;
 	uint32_t *ses = calloc((size_t)per_round, sizeof(*ses));
-	uint64_t rng = 99;
-	int fd, i, pipefd[2], status;
+	int fd, i, at, pipefd[2], status, err = 0, made = 0, freed = 0;
 	pid_t pid;
 	char c;
 
 	if (!ses)
 		return 1;
-	fd = dev_open();
-	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
-	      "round 1 on a fresh device");
+	rng_seed(99);
+	fd = cdev_open();
+	round_check(fd, ses, per_round, "round 1 on a fresh device");
 	close(fd);
 
-	fd = dev_open();
-	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
-	      "round 2 (round 1's freed by close)");
-	for (i = 0; i < per_round; i++)
-		if (ses[i] && ioctl(fd, CIOCFSESSION, &ses[i]))
-			CHECK(0, "CIOCFSESSION: %s", strerror(errno));
-	CHECK(use_sessions(fd, ses, per_round, &rng) == 0,
-	      "round 3 (round 2's freed by CIOCFSESSION)");
+	fd = cdev_open();
+	round_check(fd, ses, per_round, "round 2 (round 1's freed by close)");
+	for (i = 0; i < per_round; i++) {
+		int res = ses[i] ? cdev_free(fd, ses[i]) : 0;
+
+		made += !!ses[i];
+		freed += ses[i] && !res;
+		err = res ? res : err;
+	}
+	report(freed == made, "CIOCFSESSION", "%d of %d sessions freed (%s)",
+	       freed, made, res_name(err));
+	round_check(fd, ses, per_round,
+		    "round 3 (round 2's freed by CIOCFSESSION)");
 	close(fd);
 
-	CHECK(pipe(pipefd) == 0, "pipe");
+	report_check(pipe(pipefd) == 0, "pipe", "%s", res_name(errno));
+	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		fd = dev_open();
-		if (fd < 0 || use_sessions(fd, ses, per_round, &rng))
+		fd = cdev_open();
+		if (fd < 0 || use_sessions(fd, ses, per_round, &at))
 			_exit(1);
 		if (write(pipefd[1], "x", 1) != 1)
 			_exit(1);
@@ -607,16 +626,17 @@ static int cmd_lifecycle(int argc, char **argv)
 			pause();
 	}
 	close(pipefd[1]);
-	CHECK(read(pipefd[0], &c, 1) == 1, "a holder sets up its sessions (round 3's freed by close)");
+	report_check(read(pipefd[0], &c, 1) == 1,
+		     "a holder sets up its sessions (round 3's freed by close)",
+		     "the holder ended before it had them");
 	close(pipefd[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	fd = dev_open();
-	CHECK(fd >= 0 && use_sessions(fd, ses, per_round, &rng) == 0,
-	      "round 4 (the killed holder's freed)");
+	fd = cdev_open();
+	round_check(fd, ses, per_round, "round 4 (the killed holder's freed)");
 	close(fd);
 	free(ses);
-	return check_exit("driver-check lifecycle");
+	return report_finish("driver-check lifecycle");
 }
 
 struct filler {
@@ -624,14 +644,15 @@ struct filler {
 	int fd;
 	uint32_t ses;
 	int res;
-	unsigned char buf[BLOCK], iv[BLOCK];
+	uint8_t buf[BLOCK], iv[BLOCK];
 };
 
 static void *filler_run(void *arg)
 {
 	struct filler *f = arg;
 
-	f->res = dev_crypt(f->fd, f->ses, 1, f->buf, f->buf, BLOCK, f->iv, 0);
+	f->res = cdev_crypt(f->fd, f->ses, COP_ENCRYPT, 0, f->buf, f->buf,
+			    BLOCK, f->iv);
 	return NULL;
 }
 
@@ -642,7 +663,7 @@ static void fill_ring(int fd, uint32_t ses, int n)
 	pthread_attr_t attr;
 	int i, running = 0, timed_out = 0;
 
-	if (!CHECK(f, "calloc"))
+	if (!report_check(f != NULL, "ring filled", "calloc"))
 		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
@@ -657,9 +678,10 @@ static void fill_ring(int fd, uint32_t ses, int n)
 		pthread_join(f[i].tid, NULL);
 		timed_out += f[i].res == ETIMEDOUT;
 	}
-	CHECK(running == n, "started %d of %d threads", running, n);
-	CHECK(timed_out == running, "%d of %d requests timed out", timed_out,
-	      running);
+	report(running == n, "ring filled", "started %d of %d threads",
+	       running, n);
+	report(timed_out == running, "every request in an overfilled ring times out",
+	       "%d of %d", timed_out, running);
 	printf("ring overfilled: %d of %d requests timed out\n", timed_out, n);
 	pthread_attr_destroy(&attr);
 	free(f);
@@ -674,46 +696,46 @@ static void fill_ring(int fd, uint32_t ses, int n)
  */
 static int cmd_stall(void)
 {
-	uint64_t rng = 11;
-	unsigned char key[16];
+	static const char prog[] = "driver-check stall";
+	uint8_t key[16];
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 4096 };
-	unsigned long before = 0, i;
-	int fd, fd2, res, pipefd[2], status;
+	unsigned long before = 0, bad = 0, i;
+	int fd, fd2, res, err, pipefd[2], status;
 	pid_t pid;
 	char c;
 
-	fd = dev_open();
+	fd = open_session("stall", 11, key, &o.ses);
 	if (fd < 0)
-		return 1;
-	rng_fill(&rng, key, sizeof(key));
-	o.ses = dev_session(fd, key, 16);
-	if (!CHECK(o.ses, "CIOCGSESSION: %s", strerror(errno)))
-		return check_exit("driver-check stall");
+		return report_finish(prog);
 	bufs_init(&b, 65536);
 	/* Both device sessions now: the control queue would block QEMU. */
-	for (o.enc = 0; o.enc < 2; o.enc++)
-		CHECK(op_run(fd, &b, &o, &rng) == 0, "operation before the stall");
+	for (o.enc = 0; o.enc < 2; o.enc++) {
+		res = op_run(fd, &b, &o);
+		report(!res, "operation before the stall", "%s: %s",
+		       o.enc ? "encrypt" : "decrypt", res_name(res));
+	}
 	/* A second file with 16 device sessions, closed during the stall. */
-	fd2 = dev_open();
+	fd2 = node_open("second file");
 	for (i = 0; fd2 >= 0 && i < 8; i++) {
 		struct op o2 = o;
 
-		o2.ses = dev_session(fd2, key, 16);
-		for (o2.enc = 0; o2.enc < 2; o2.enc++)
-			CHECK(o2.ses && op_run(fd2, &b, &o2, &rng) == 0,
-			      "second file's session %lu", i);
+		res = session(fd2, key, 16, &o2.ses);
+		for (o2.enc = 0; o2.enc < 2 && !res; o2.enc++)
+			res = op_run(fd2, &b, &o2);
+		report(!res, "second file's session", "%lu, both ways: %s", i,
+		       res_name(res));
 	}
 	printf("stall ready\n");
 	fflush(stdout);
 	for (;;) {
-		o.enc = rng_next(&rng) & 1;
-		res = op_run(fd, &b, &o, &rng);
+		o.enc = (int)rng_range(0, 1);
+		res = op_run(fd, &b, &o);
 		if (res == ETIMEDOUT)
 			break;
-		if (!CHECK(res == 0, "operation while the backend runs")) {
-			op_describe(&o, res);
-			return check_exit("driver-check stall");
+		if (res) {
+			op_fail("operation while the backend runs", &o, res);
+			return report_finish(prog);
 		}
 		before++;
 	}
@@ -721,23 +743,27 @@ static int cmd_stall(void)
 
 	/* With an hour's timeout only the kill can end this waiter. */
 	set_timeout("3600");
-	if (!CHECK(pipe(pipefd) == 0, "pipe"))
-		return check_exit("driver-check stall");
+	if (!report_check(pipe(pipefd) == 0, "pipe", "%s", res_name(errno)))
+		return report_finish(prog);
+	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
 		if (write(pipefd[1], "x", 1) != 1)
 			_exit(2);
-		op_run(fd, &b, &o, &rng);
+		op_run(fd, &b, &o);
 		_exit(3);
 	}
 	close(pipefd[1]);
-	CHECK(read(pipefd[0], &c, 1) == 1, "child started");
+	report_check(read(pipefd[0], &c, 1) == 1, "waiter started",
+		     "it ended first");
 	while (!waiting_in_driver(pid))
 		usleep(1000);
 	kill(pid, SIGKILL);
-	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
-	      WTERMSIG(status) == SIGKILL, "waiter killed while the device holds its request");
+	report_check(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+		     WTERMSIG(status) == SIGKILL,
+		     "waiter killed while the device holds its request",
+		     "status %#x", status);
 	printf("waiter killed\n");
 
 	/* The ring holds 1024: the rest wait for room, then time out too. */
@@ -745,26 +771,27 @@ static int cmd_stall(void)
 	fill_ring(fd, o.ses, 1100);
 	set_timeout("3600");
 	/* Its device sessions are destroyed in the background, not here. */
-	CHECK(close(fd2) == 0, "close of a file with device sessions");
+	report_check(close(fd2) == 0, "close of a file with device sessions",
+		     "%s", res_name(errno));
 	printf("closed while stalled\n");
 
 	printf("resume\n");
 	fflush(stdout);
 	for (i = 0; i < 20; i++) {
-		o.enc = rng_next(&rng) & 1;
+		o.enc = (int)rng_range(0, 1);
 		o.in_place = i & 1;
-		o.len = BLOCK * (1 + rng_next(&rng) % 4096);
-		o.src_off = rng_next(&rng) % 4096;
-		res = op_run(fd, &b, &o, &rng);
-		if (!CHECK(res == 0, "operation after the resume"))
-			op_describe(&o, res);
+		o.len = BLOCK * rng_range(1, 4096);
+		o.src_off = rng_range(0, 4095);
+		bad += !op_check(fd, &b, &o, "operation after the resume");
 	}
+	report(!bad, "operations after the resume match OpenSSL",
+	       "%lu of 20 right", 20 - bad);
 	set_timeout("30");
-	CHECK(ioctl(fd, CIOCFSESSION, &o.ses) == 0, "CIOCFSESSION: %s",
-	      strerror(errno));
-	CHECK(close(fd) == 0, "close");
+	err = cdev_free(fd, o.ses);
+	report(!err, "CIOCFSESSION", "%s", res_name(err));
+	report_check(close(fd) == 0, "close", "%s", res_name(errno));
 	bufs_free(&b);
-	return check_exit("driver-check stall");
+	return report_finish(prog);
 }
 
 /*
@@ -777,53 +804,57 @@ static int cmd_stall(void)
  */
 static int cmd_recover(void)
 {
+	static const char prog[] = "driver-check recover";
 	uint32_t ses[4];
-	uint64_t rng = 23;
-	unsigned char key[16];
+	uint8_t key[16];
 	struct op_bufs b;
 	struct op o = { .key = key, .keylen = 16, .len = 4096 };
 	unsigned long i;
 	int fd, res = 0, k;
 
-	fd = dev_open();
+	fd = node_open("recover");
 	if (fd < 0)
-		return 1;
-	rng_fill(&rng, key, sizeof(key));
+		return report_finish(prog);
+	rng_seed(23);
+	rng_fill(key, sizeof(key));
 	bufs_init(&b, 65536);
 	for (k = 0; k < 4; k++) {
-		o.ses = ses[k] = dev_session(fd, key, 16);
-		for (o.enc = 0; o.enc < 2; o.enc++)
-			CHECK(o.ses && op_run(fd, &b, &o, &rng) == 0,
-			      "session %d before the stall", k);
+		res = session(fd, key, 16, &ses[k]);
+		o.ses = ses[k];
+		for (o.enc = 0; o.enc < 2 && !res; o.enc++)
+			res = op_run(fd, &b, &o);
+		report(!res, "session before the stall", "%d, both ways: %s", k,
+		       res_name(res));
 	}
 	printf("recover ready\n");
 	fflush(stdout);
-	for (i = 0; i < 1000000 && res != ETIMEDOUT; i++) {
+	for (i = 0, res = 0; i < 1000000 && res != ETIMEDOUT; i++) {
 		o.ses = ses[i % 4];
 		o.enc = i & 1;
-		res = op_run(fd, &b, &o, &rng);
+		res = op_run(fd, &b, &o);
 		if (res && res != ETIMEDOUT)
 			break;
 	}
-	CHECK(res == ETIMEDOUT, "an operation timed out: %s", strerror(res));
+	report(res == ETIMEDOUT, "an operation times out", "after %lu: %s", i,
+	       res_name(res));
 	/* The device is being reset: wait for it, two minutes at most. */
 	for (i = 0; i < 1200; i++) {
-		res = op_run(fd, &b, &o, &rng);
+		res = op_run(fd, &b, &o);
 		if (res != EAGAIN && res != ETIMEDOUT)
 			break;
 		usleep(100000);
 	}
-	CHECK(res == 0, "operations work after the reset: %s",
-	      res > 0 ? strerror(res) : "wrong result");
+	report(!res, "operations work after the reset", "%s", res_name(res));
 	for (k = 0; k < 4; k++) {
 		o.ses = ses[k];
-		for (o.enc = 0; o.enc < 2; o.enc++)
-			CHECK(op_run(fd, &b, &o, &rng) == 0,
-			      "session %d after the reset", k);
+		for (o.enc = 0, res = 0; o.enc < 2 && !res; o.enc++)
+			res = op_run(fd, &b, &o);
+		report(!res, "session after the reset", "%d, both ways: %s", k,
+		       res_name(res));
 	}
-	CHECK(close(fd) == 0, "close");
+	report_check(close(fd) == 0, "close", "%s", res_name(errno));
 	bufs_free(&b);
-	return check_exit("driver-check recover");
+	return report_finish(prog);
 }
 
 static void usage(FILE *to)
@@ -856,7 +887,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			device = optarg;
+			cdev_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);

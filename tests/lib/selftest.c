@@ -1,17 +1,20 @@
 /*
  * test-library: checks of the test programs' own library (tests/report.c,
- * rng.c, oracle.c).
+ * rng.c, oracle.c, cdev.c's errno names).
  *   test-library          the oracles against published answers, the PRNG
- *                         repeats a seed and keeps rng_range() in range
+ *                         repeats a seed and keeps rng_range() in range,
+ *                         cdev_errname() names errno values
  *   test-library format   two passing-and-failing report() lines and a
  *                         detail, for 03-test-library to hold against the
  *                         shell's check (exits 1: two checks fail)
  *   test-library threads  8 threads report 200 lines each
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../cdev.h"
 #include "../hex.h"
 #include "../oracle.h"
 #include "../report.h"
@@ -88,6 +91,16 @@ static void rng(void)
 	       "1000 draws in [3, 5] give each value, no other");
 }
 
+static void errnames(void)
+{
+	report(!strcmp(cdev_errname(0), "success") &&
+	       !strcmp(cdev_errname(EINVAL), "EINVAL") &&
+	       !strcmp(cdev_errname(ENOSPC), "ENOSPC"),
+	       "cdev_errname", "0, EINVAL and ENOSPC by name");
+	report(!strcmp(cdev_errname(4095), "errno 4095"), "cdev_errname",
+	       "a number with no name");
+}
+
 static void *reporter(void *arg)
 {
 	int t = (int)(intptr_t)arg;
@@ -121,5 +134,6 @@ int main(int argc, char **argv)
 	}
 	oracles();
 	rng();
+	errnames();
 	return report_finish("test-library");
 }
