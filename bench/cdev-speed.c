@@ -6,7 +6,11 @@
  * against OpenSSL. With --processes P, P processes (each with its own
  * session) run the same time window and their rates are summed. With
  * --depth D, each process keeps D requests in flight through libvcrypto's
- * vc_cipher_batch() (CIOCASYNCCRYPT on the node).
+ * vc_cipher_batch() (CIOCASYNCCRYPT on the node). With --marks, each size's
+ * measurement is framed by "mark begin SIZE" and "mark end SIZE" lines, each
+ * followed by a pause of MARK_PAUSE_US, so that a reader of the output on
+ * the host can read its own CPU counters around it (bench/30-system), and
+ * the line of each size gets the guest's non-idle CPU time (/proc/stat).
  */
 #include <errno.h>
 #include <limits.h>
@@ -26,6 +30,12 @@
 #include "../tests/oracle.h"
 
 #define MAX_SIZE (1 << 20)
+/*
+ * After a mark the guest idles this long before it measures (or goes on):
+ * the host reads its counters while nothing runs, so its interval holds the
+ * whole measurement even when its reader is late by up to this much.
+ */
+#define MARK_PAUSE_US 200000
 
 struct path {
 	bool afalg;
@@ -134,6 +144,36 @@ struct result {
 	unsigned long ops;
 	double seconds;
 };
+
+/*
+ * Seconds of non-idle CPU time of all the guest's CPUs so far: user, nice,
+ * system, irq and softirq of /proc/stat's "cpu" line (not idle, iowait or
+ * steal). A driver that spins while it waits shows here, one that sleeps
+ * for the interrupt does not. -1 when /proc/stat cannot be read.
+ */
+static double cpu_busy(void)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, softirq;
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys,
+		   &idle, &iowait, &irq, &softirq);
+	fclose(f);
+	if (n != 7)
+		return -1;
+	return (double)(user + nice + sys + irq + softirq) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* A mark for the host's reader, then the pause during which it reads. */
+static void mark(const char *what, size_t size)
+{
+	printf("mark %s %zu\n", what, size);
+	fflush(stdout);
+	usleep(MARK_PAUSE_US);
+}
 _Static_assert(sizeof(struct result) <= PIPE_BUF, "one atomic pipe write");
 
 /* One process's measurement of SIZE for SECS; 0 or -1 (reported). */
@@ -270,7 +310,7 @@ static double measure_parallel(const char *dev, const char *alg, int depth,
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: cdev-speed [--device PATH | --afalg DRIVER] [--seconds S]\n"
-		"                  [--processes P] [--depth D] SIZE...\n"
+		"                  [--processes P] [--depth D] [--marks] SIZE...\n"
 		"AES-128-CBC encryption, one request at a time per process (or D), S seconds\n"
 		"per size (default 1); the first and last request of each process are\n"
 		"checked against OpenSSL. Prints one line per size:\n"
@@ -284,6 +324,12 @@ static void usage(FILE *f)
 		"                       (default 1, at most 64)\n"
 		"  -q, --depth D        D requests in flight per process, through\n"
 		"                       libvcrypto's vc_cipher_batch() (default 1, at most 64)\n"
+		"  -m, --marks          frame each size by lines \"mark begin SIZE\" and\n"
+		"                       \"mark end SIZE\" (each followed by a pause of 0.2 s\n"
+		"                       for a reader of the output to read its counters),\n"
+		"                       and add to the size's line GUEST-CPU-S: the seconds of\n"
+		"                       non-idle CPU time of the whole guest in between\n"
+		"                       (/proc/stat, all CPUs; from the first request on)\n"
 		"Exit: 0 measured, 1 a request failed or differed from OpenSSL, 2 usage.\n");
 }
 
@@ -295,6 +341,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "processes", required_argument, NULL, 'p' },
 		{ "depth", required_argument, NULL, 'q' },
+		{ "marks", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -303,10 +350,11 @@ int main(int argc, char **argv)
 	struct path p = { 0 };
 	double secs = 1;
 	long procs = 1, depth = 1;
+	bool marks = false;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:a:s:p:q:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:a:s:p:q:mh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dev = optarg;
@@ -337,11 +385,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'm':
+			marks = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
-			puts("cdev-speed 3");
+			puts("cdev-speed 4");
 			return 0;
 		default:
 			usage(stderr);
@@ -370,8 +421,12 @@ int main(int argc, char **argv)
 	for (int a = optind; a < argc; a++) {
 		size_t size = (size_t)strtol(argv[a], NULL, 10);
 		struct result r;
-		double rate;
+		double rate, busy0 = 0, busy1 = 0;
 
+		if (marks) {
+			mark("begin", size);
+			busy0 = cpu_busy();
+		}
 		if (procs == 1) {
 			if (measure(&p, size, secs, &r))
 				return 1;
@@ -382,8 +437,18 @@ int main(int argc, char **argv)
 			if (rate < 0)
 				return 1;
 		}
-		printf("%zu %lu %.6f %.0f %.3f\n", size, r.ops, r.seconds, rate,
+		if (marks)
+			busy1 = cpu_busy();
+		printf("%zu %lu %.6f %.0f %.3f", size, r.ops, r.seconds, rate,
 		       rate * (double)size / 1e6);
+		if (!marks)
+			putchar('\n');
+		else if (busy0 < 0 || busy1 < 0)
+			puts(" -");
+		else
+			printf(" %.2f\n", busy1 - busy0);
+		if (marks)
+			mark("end", size);
 		fflush(stdout);
 	}
 	return 0;
