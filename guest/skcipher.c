@@ -141,6 +141,30 @@ out:
 	return err;
 }
 
+/*
+ * The request from byte off on, by the fallback, iv updated (the device's
+ * chunks write dst only once they succeeded, so none before off is redone).
+ */
+static int vcd_sk_soft_rest(struct vcd_sk_tfm *t, struct skcipher_request *req,
+			    bool encrypt, u32 off, u8 *iv)
+{
+	struct vcd_sk_req *r = skcipher_request_ctx(req);
+	struct scatterlist sg_src[2], sg_dst[2], *src, *dst;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	src = scatterwalk_ffwd(sg_src, req->src, off);
+	dst = req->src == req->dst ? src : scatterwalk_ffwd(sg_dst, req->dst, off);
+	skcipher_request_set_tfm(&r->fallback, t->fallback);
+	skcipher_request_set_callback(&r->fallback, CRYPTO_TFM_REQ_MAY_SLEEP,
+				      crypto_req_done, &wait);
+	skcipher_request_set_crypt(&r->fallback, src, dst, req->cryptlen - off,
+				   iv);
+	err = encrypt ? crypto_skcipher_encrypt(&r->fallback) :
+			crypto_skcipher_decrypt(&r->fallback);
+	return crypto_wait_req(err, &wait);
+}
+
 /* A reset forgets the device session: the chunk is tried again after it. */
 #define VCD_SK_TRIES	3
 
@@ -158,7 +182,7 @@ static int vcd_sk_run(struct vcd_sk_tfm *t, struct skcipher_request *req,
 		epoch = atomic_read(&c.vd->epoch);
 		err = vcd_dev_session_get(&t->s, encrypt, &c.sid);
 		if (err)
-			return err;
+			break;
 		for (; off < req->cryptlen; off += n) {
 			n = min(req->cryptlen - off, c.vd->chunk);
 			err = vcd_sk_chunk(&c, req, off, &n);
@@ -172,6 +196,9 @@ static int vcd_sk_run(struct vcd_sk_tfm *t, struct skcipher_request *req,
 		if (err == -EAGAIN)
 			flush_work(&c.vd->recover_work);
 	} while (err == -EAGAIN && ++tries < VCD_SK_TRIES);
+	/* Unplugged: the chunks not written yet go on in software. */
+	if (err == -ENODEV)
+		err = vcd_sk_soft_rest(t, req, encrypt, off, c.iv);
 	if (!err)
 		memcpy(req->iv, c.iv, c.ivlen);
 	return err;
