@@ -5,6 +5,7 @@
  * security-lessons.md. Each case prints PASS or FAIL; exit 0 only if all pass.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <linux/virtio_crypto.h>
 
 #include "../../host/device.h"
+#include "../../host/stats.h"
 #include "fake_guest.h"
 #include "../hex.h"
 #include "../oracle.h"
@@ -1020,16 +1022,18 @@ static int t_session_table_full(struct fake_guest *g)
 	return 0;
 }
 
-/* A 4 MiB request (16 descriptors over the same 256 KiB each way) grows the
- * scratch buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
+/* A 4 MiB request (16 descriptors over the same 256 KiB each way, the
+ * destination 16 bytes into the source, so not in place) grows the scratch
+ * buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
  * request's buffer is kept for the next one. */
 static int t_scratch_shrinks(struct fake_guest *g)
 {
 	const uint32_t piece = 256u << 10, pieces = 16, len = piece * pieces;
 	struct rq r = cbc_rq(g);
-	uint64_t src = fg_alloc(g, piece, 0x11), dst = fg_alloc(g, piece, 0xaa);
+	uint64_t src = fg_alloc(g, piece + 16, 0x11), dst = src + 16;
 	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 0);
 	uint64_t status = fg_alloc(g, 1, 0xee);
+	uint64_t in_place = g_stats.in_place;
 	unsigned int i, n = 0;
 	struct laid L;
 
@@ -1048,6 +1052,7 @@ static int t_scratch_shrinks(struct fake_guest *g)
 	L.status = status;
 	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
 		return 1;
+	REQUIRE(current, g_stats.in_place == in_place, "served in place");
 	REQUIRE(current, g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
 	      "%u-byte request", g->sc.cap, len);
 	r = cbc_rq(g);
@@ -1268,6 +1273,164 @@ static int t_adaptive_poll_stops(struct fake_guest *g)
 	return 0;
 }
 
+/* ---- in place ---- */
+
+/* A piece of a layout: offset into the source or destination area, length. */
+struct piece {
+	uint32_t off, len;
+};
+
+/*
+ * A cipher request on session sid over len bytes whose source is read from
+ * the pieces sp[0..ns) of area src and written to the pieces dp[0..nd) of
+ * area dst (areas may be the same). Afterwards the destination area must
+ * hold what writing OpenSSL's result of the source (as it was) to those
+ * pieces in order gives: mode and dir as the session's, key as given.
+ * in_place: whether it must (1) or must not (0) have been done without a
+ * copy. what names the layout.
+ */
+static int layout_case(struct fake_guest *g, const char *what, const char *mode,
+		       int enc, const uint8_t *key, uint64_t sid, uint64_t src,
+		       uint64_t dst, const struct piece *sp, unsigned int ns,
+		       const struct piece *dp, unsigned int nd, uint32_t len,
+		       int in_place)
+{
+	static uint8_t in[1u << 18], want[1u << 18], image[1u << 18];
+	uint8_t iv[16];
+	uint64_t hdr = fg_alloc(g, 72, 0), ivp = fg_alloc(g, 16, 0);
+	uint64_t status = fg_alloc(g, 1, 0xee), before = g_stats.in_place;
+	struct rq r = { 0 };
+	unsigned int i, n = 0;
+	uint32_t off, end = 0;
+	struct laid L = { 0 };
+
+	vc_random(iv, sizeof(iv));
+	memcpy(fg_host(g, ivp), iv, 16);
+	r.opcode = enc ? VIRTIO_CRYPTO_CIPHER_ENCRYPT : VIRTIO_CRYPTO_CIPHER_DECRYPT;
+	r.session = sid;
+	r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	r.iv_len = 16;
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, n, hdr, 72, N, (uint16_t)(n + 1)), n++;
+	fg_desc(g, n, ivp, 16, N, (uint16_t)(n + 1)), n++;
+	for (i = 0, off = 0; i < ns; off += sp[i].len, i++, n++) {
+		memcpy(in + off, fg_host(g, src + sp[i].off), sp[i].len);
+		fg_desc(g, n, src + sp[i].off, sp[i].len, N, (uint16_t)(n + 1));
+	}
+	REQUIRE(current, off == len, "%s: source pieces of %u bytes for %u", what, off, len);
+	for (i = 0; i < nd; i++, n++) {
+		fg_desc(g, n, dst + dp[i].off, dp[i].len, W | N, (uint16_t)(n + 1));
+		if (dp[i].off + dp[i].len > end)
+			end = dp[i].off + dp[i].len;
+	}
+	fg_desc(g, n, status, 1, W, 0);
+	oracle_aes(mode, enc, key, 16, iv, in, want, len);
+	memcpy(image, fg_host(g, dst), end);
+	for (i = 0, off = 0; i < nd; off += dp[i].len, i++)
+		memcpy(image + dp[i].off, want + off, dp[i].len);
+	L.status = status;
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
+		return 1;
+	REQUIRE(current, !memcmp(fg_host(g, dst), image, end),
+		"%s: %s %s of %u bytes differs from OpenSSL", what, mode,
+		enc ? "encryption" : "decryption", len);
+	REQUIRE(current, (g_stats.in_place - before) == (uint64_t)in_place,
+		"%s: %s %s of %u bytes in place %d times, want %d", what, mode,
+		enc ? "encryption" : "decryption", len,
+		(int)(g_stats.in_place - before), in_place);
+	return 0;
+}
+
+/* Pieces of a stream of cuts[n - 1] bytes, cut at cuts[1..n-2], each at
+ * its own offset in the area (reversed: the last piece first). */
+static unsigned int cut(struct piece *p, const uint32_t *cuts, unsigned int n,
+			uint32_t base, int reversed)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < n; i++) {
+		p[i].len = cuts[i + 1] - cuts[i];
+		p[i].off = base + (reversed ? cuts[n - 1] - cuts[i + 1] : cuts[i]);
+	}
+	return n - 1;
+}
+
+/*
+ * Every mode both ways (CTR over a length that is no multiple of 16) over
+ * layouts that allow the cipher in guest memory (one buffer for both,
+ * whole or in the same odd pieces; apart, cut differently so that blocks
+ * straddle pieces; destination pieces in reverse order) and over ones that
+ * do not (destination 16 bytes into the source, source pieces overlapping
+ * in one buffer, pieces too short): always OpenSSL's result.
+ */
+static int t_in_place(struct fake_guest *g)
+{
+	static const char *const modes[] = { "CBC", "CTR", "ECB" };
+	static const uint32_t algs[] = { VIRTIO_CRYPTO_CIPHER_AES_CBC,
+		VIRTIO_CRYPTO_CIPHER_AES_CTR, VIRTIO_CRYPTO_CIPHER_AES_ECB };
+	const uint32_t sz = 64u << 10;
+	uint8_t key[16];
+	unsigned int m, dir, c;
+
+	vc_random(key, sizeof(key));
+	for (m = 0; m < 3; m++) {
+		for (dir = 0; dir < 2; dir++) {
+			const uint32_t len = m == 1 ? sz - 11 : sz, half = len / 2;
+			const uint32_t whole[] = { 0, len };
+			const uint32_t odd[] = { 0, 4104, 9000, 20000, 40004, len };
+			const uint32_t other[] = { 0, 3000, 7001, 33333, 50000, len };
+			const uint32_t tiny[] = { 0, 512, 1024, 1536, 2048 };
+			const struct {
+				const char *what;
+				const uint32_t *s, *d;
+				unsigned int ns, nd;
+				uint32_t doff;
+				int apart, reversed, in_place;
+			} cases[] = {
+				{ "one buffer", whole, whole, 2, 2, 0, 0, 0, 1 },
+				{ "one buffer, odd pieces", odd, odd, 6, 6, 0, 0, 0, 1 },
+				{ "apart, cut differently", odd, other, 6, 6, 0, 1, 0, 1 },
+				{ "apart, reversed", odd, odd, 6, 6, 0, 1, 1, 1 },
+				{ "destination 16 bytes on", whole, whole, 2, 2, 16, 0, 0, 0 },
+				{ "2 KiB in 512-byte pieces", tiny, tiny, 5, 5, 0, 1, 0, 0 },
+			};
+			struct piece sp[8], dp[8];
+			uint64_t sid, a, b;
+
+			sid = new_session(g, algs[m], key, 16, dir ?
+					  VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT);
+			REQUIRE(current, sid, "session");
+			g->heap = FG_GPA + FG_HEAP;
+			a = fg_alloc(g, 2 * sz, 0);
+			b = fg_alloc(g, 2 * sz, 0xaa);
+			for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+				unsigned int ns = cut(sp, cases[c].s, cases[c].ns, 0, 0);
+				unsigned int nd = cut(dp, cases[c].d, cases[c].nd,
+						      cases[c].doff, cases[c].reversed);
+
+				vc_random(fg_host(g, a), 2 * sz);
+				if (layout_case(g, cases[c].what, modes[m], !dir,
+						key, sid, a,
+						cases[c].apart ? b : a, sp, ns, dp, nd,
+						cases[c].s[cases[c].ns - 1],
+						cases[c].in_place))
+					return 1;
+			}
+			/* one buffer whose source pieces overlap: copied */
+			sp[0].off = 0;
+			sp[0].len = half + 16;
+			sp[1].off = half - 16;
+			sp[1].len = len - sp[0].len;
+			if (layout_case(g, "source pieces overlapping", modes[m], !dir,
+					key, sid, a, a, sp, 2, sp, 2, len, 0))
+				return 1;
+			REQUIRE(current, sym_session_close(&g->st, sid) == 0, "close");
+		}
+	}
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -1314,6 +1477,7 @@ static const struct tcase tcases[] = {
 	  t_endless_guest_adaptive },
 	{ "adaptive polling windows grow and shrink", t_poll_windows },
 	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
+	{ "in place in guest memory where the layout allows, vs OpenSSL", t_in_place },
 };
 
 static int unit_case(const char *name, int (*fn)(struct fake_guest *),
