@@ -12,6 +12,10 @@
 #include <string.h>
 #include <linux/virtio_crypto.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
 #include "../../host/device.h"
 #include "../../host/stats.h"
 #include "fake_guest.h"
@@ -1106,12 +1110,16 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 	struct device d;
 	unsigned int round, k, queued_max = 0, posted = 0;
 	uint64_t byte = fg_alloc(g, 1, 0xee), table;
+	uint64_t big = fg_alloc(g, DEVICE_INLINE_MAX + 1, 0);
 
-	if (segs == 1) {
-		fg_desc(g, 0, byte, 1, W, 0);
+	/* More than DEVICE_INLINE_MAX readable bytes: for the workers. */
+	if (segs == 2) {
+		fg_desc(g, 0, big, DEVICE_INLINE_MAX + 1, N, 1);
+		fg_desc(g, 1, byte, 1, W, 0);
 	} else {
 		table = fg_alloc(g, 16 * segs, 0);
-		for (k = 0; k + 1 < segs; k++)
+		fg_idesc(g, table, 0, big, DEVICE_INLINE_MAX + 1, N, 1);
+		for (k = 1; k + 1 < segs; k++)
 			fg_idesc(g, table, k, byte, 1, N, (uint16_t)(k + 1));
 		fg_idesc(g, table, k, byte, 1, W, 0);
 		fg_desc(g, 0, table, 16 * segs, I, 0);
@@ -1143,7 +1151,7 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 
 static int t_repost_bound(struct fake_guest *g)
 {
-	return repost_stuck(g, 1);
+	return repost_stuck(g, 2);
 }
 
 static int t_repost_bound_segs(struct fake_guest *g)
@@ -1431,6 +1439,190 @@ static int t_in_place(struct fake_guest *g)
 	return 0;
 }
 
+/* ---- the device: job reuse, one signal a pass ---- */
+
+/* A 72-byte header, IV and status for request k, src/dst of len bytes
+ * apart, chain at descriptors 5k..5k+4. */
+static void post_cbc(struct fake_guest *g, unsigned int k, uint64_t sid,
+		     uint64_t src, uint64_t dst, uint32_t len)
+{
+	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 1);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	struct rq r = cbc_rq(g);
+	unsigned int d = 5 * k;
+
+	sym_session_close(&g->st, r.session);
+	r.session = sid;
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, d, hdr, 72, N, (uint16_t)(d + 1));
+	fg_desc(g, d + 1, iv, 16, N, (uint16_t)(d + 2));
+	fg_desc(g, d + 2, src, len, N, (uint16_t)(d + 3));
+	fg_desc(g, d + 3, dst, len, W | N, (uint16_t)(d + 4));
+	fg_desc(g, d + 4, status, 1, W, 0);
+	fg_post(g, (uint16_t)d);
+}
+
+/* n requests of len bytes each (a multiple of 16), posted in one go:
+ * returns the gpa of their destinations (len bytes each, in order). */
+static uint64_t post_many(struct fake_guest *g, uint64_t sid, unsigned int n,
+			  uint32_t len)
+{
+	uint64_t src = fg_alloc(g, len, 0x5a), dst = fg_alloc(g, n * len, 0xaa);
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		post_cbc(g, k, sid, src, dst + (uint64_t)k * len, len);
+	return dst;
+}
+
+/*
+ * Rounds of 8 requests too large to be served inline, so 7 of each round go
+ * to two workers: jobs are made for the first round at most and reused
+ * afterwards (the ASan build checks that nothing leaks), and every result
+ * is OpenSSL's.
+ */
+static int t_job_reuse(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	const uint32_t len = DEVICE_INLINE_MAX + 4096;
+	static uint8_t want[DEVICE_INLINE_MAX + 4096], src[DEVICE_INLINE_MAX + 4096];
+	uint8_t iv[16];
+	unsigned int round, k, made = 0;
+	struct workers *pool;
+	struct device d;
+	uint64_t sid = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CBC, k16, 16,
+				   VIRTIO_CRYPTO_OP_ENCRYPT);
+
+	memset(src, 0x5a, len);
+	memset(iv, 1, sizeof(iv));
+	oracle_aes("CBC", true, k16, 16, iv, src, want, len);
+	REQUIRE(current, workers_start(&pool, 2, device_run_work) == 0, "no worker thread");
+	REQUIRE(current, device_over(g, &d, pool) == 0, "ring did not start");
+	for (round = 0; round < 20; round++) {
+		uint64_t dst;
+
+		g->heap = FG_GPA + FG_HEAP;
+		dst = post_many(g, sid, 8, len);
+		device_kick(&d, 0);
+		workers_drain(pool);
+		REQUIRE(current, u->idx == (uint16_t)(8 * (round + 1)), "used index %u after "
+			"round %u", u->idx, round);
+		for (k = 0; k < 8; k++)
+			REQUIRE(current, !memcmp(fg_host(g, dst + k * len),
+						 want, len),
+				"round %u request %u differs from OpenSSL", round, k);
+		if (!round)
+			made = d.jobs_made;
+		REQUIRE(current, d.jobs_made == made, "%u jobs made by round %u, %u by the "
+			"first", d.jobs_made, round, made);
+	}
+	REQUIRE(current, made >= 1 && made <= 7, "%u jobs for 7 handed over", made);
+	device_destroy(&d);
+	workers_stop(pool);
+	return 0;
+}
+
+/* Writes to the call eventfd since the last look. */
+static uint64_t calls(int efd)
+{
+	uint64_t n = 0;
+
+	if (read(efd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
+/*
+ * The call eventfd is written once for 16 requests served in one pass, not
+ * at all while the guest sets VRING_AVAIL_F_NO_INTERRUPT (the completions
+ * are there all the same), and with EVENT_IDX only when the guest's
+ * used_event falls in what was published; with requests on the workers, at
+ * most once for the pass and once when the workers are done.
+ */
+static int t_one_call_a_pass(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	struct vring_avail *a = (struct vring_avail *)(g->mem + FG_AVAIL);
+	uint16_t *used_event = &a->ring[g->num];
+	struct ring_config cfg = {
+		.num = g->num, .desc = FG_UADDR + FG_DESC,
+		.avail = FG_UADDR + FG_AVAIL, .used = FG_UADDR + FG_USED,
+	};
+	uint64_t sid = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CBC, k16, 16,
+				   VIRTIO_CRYPTO_OP_ENCRYPT);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct workers *pool;
+	struct device d;
+	uint64_t n;
+
+	REQUIRE(current, efd >= 0, "eventfd");
+	REQUIRE(current, device_over(g, &d, NULL) == 0, "ring did not start");
+	device_set_call(&d, efd);
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, 64);
+	device_kick(&d, 0);
+	REQUIRE(current, u->idx == 12, "used index %u", u->idx);
+	REQUIRE(current, (n = calls(efd)) == 1, "%llu calls for 12 requests in one pass",
+		(unsigned long long)n);
+	a->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, 64);
+	device_kick(&d, 0);
+	REQUIRE(current, u->idx == 24, "used index %u", u->idx);
+	REQUIRE(current, (n = calls(efd)) == 0, "%llu calls with NO_INTERRUPT",
+		(unsigned long long)n);
+	a->flags = 0;
+
+	/* EVENT_IDX: the flag means nothing, used_event does. */
+	device_stop(&d);
+	cfg.base = d.vr.last_avail;
+	cfg.event_idx = 1;
+	REQUIRE(current, device_start(&d, &cfg) == 0, "ring did not start again");
+	a->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	*used_event = 0;
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, 64);
+	device_kick(&d, 0);
+	REQUIRE(current, (n = calls(efd)) == 1, "%llu calls for the first pass with EVENT_IDX",
+		(unsigned long long)n);
+	*used_event = (uint16_t)(u->idx + 20);	/* beyond the next 12 */
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, 64);
+	device_kick(&d, 0);
+	REQUIRE(current, u->idx == 48, "used index %u", u->idx);
+	REQUIRE(current, (n = calls(efd)) == 0, "%llu calls before used_event",
+		(unsigned long long)n);
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, 64);	/* crosses it */
+	device_kick(&d, 0);
+	REQUIRE(current, (n = calls(efd)) == 1, "%llu calls when used_event was crossed",
+		(unsigned long long)n);
+	a->flags = 0;
+	device_destroy(&d);
+
+	/* On the workers: the pass's signal, and the last worker's. */
+	REQUIRE(current, workers_start(&pool, 2, device_run_work) == 0, "no worker thread");
+	cfg.base = 60;
+	cfg.event_idx = 0;
+	REQUIRE(current, device_init(&d, &g->st, pool) == 0, "device");
+	device_set_memory(&d, &g->mt);
+	REQUIRE(current, device_start(&d, &cfg) == 0, "ring did not start");
+	device_set_call(&d, efd);
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, DEVICE_INLINE_MAX + 16);
+	device_kick(&d, 0);
+	workers_drain(pool);
+	REQUIRE(current, u->idx == 72, "used index %u", u->idx);
+	n = calls(efd);
+	REQUIRE(current, n >= 1 && n <= 2, "%llu calls for 12 requests, 11 on the workers",
+		(unsigned long long)n);
+	device_destroy(&d);
+	workers_stop(pool);
+	close(efd);
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -1478,6 +1670,9 @@ static const struct tcase tcases[] = {
 	{ "adaptive polling windows grow and shrink", t_poll_windows },
 	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
 	{ "in place in guest memory where the layout allows, vs OpenSSL", t_in_place },
+	{ "worker jobs reused, not made per request", t_job_reuse },
+	{ "one call a pass, event suppression (NO_INTERRUPT, EVENT_IDX)",
+	  t_one_call_a_pass },
 };
 
 static int unit_case(const char *name, int (*fn)(struct fake_guest *),

@@ -548,7 +548,8 @@ static int c_features(void)
 
 	REQUIRE(current, fd >= 0, "connect");
 	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES");
-	REQUIRE(current, f == ((1ull << 30) | (1ull << 32)), "features %#llx", (unsigned long long)f);
+	REQUIRE(current, f == ((1ull << 29) | (1ull << 30) | (1ull << 32)), "features %#llx",
+		(unsigned long long)f);
 	REQUIRE(current, get_u64(fd, VU_GET_PROTOCOL_FEATURES, &p) == 0, "GET_PROTOCOL_FEATURES");
 	REQUIRE(current, p & (1ull << 7), "no CRYPTO_SESSION in %#llx", (unsigned long long)p);
 	REQUIRE(current, p & (1ull << 3), "no REPLY_ACK in %#llx", (unsigned long long)p);
