@@ -5,9 +5,10 @@
  * both payload layouts, and runs requests through a ring in shared memory
  * against the NIST SP 800-38A vectors.
  * Usage: vhost-client VCRYPTOD SOCKET-PATH
- * With --bench [--depth D] VCRYPTOD SOCKET-PATH SECONDS SIZE...: D requests
- * (default 1) at a time through vcryptod's data path, one kick for them and
- * a wait for the call, no guest; prints "backend SIZE OPS/S MB/S US VCD-CPU
+ * With --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH SECONDS SIZE...: D
+ * requests (default 1) at a time through vcryptod's data path, one kick for
+ * them and a wait for the call (--poll: no interrupt asked for, the used
+ * index polled), no guest; prints "backend SIZE OPS/S MB/S US VCD-CPU
  * CLIENT-CPU" (wall and CPU microseconds per request).
  */
 #include <errno.h>
@@ -1485,9 +1486,25 @@ static double self_cpu_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* --poll: as a guest driver in polling mode, ask for no interrupt
+ * (VRING_AVAIL_F_NO_INTERRUPT) and spin on the used index instead. */
+static int kick_and_spin(struct guest *g, uint16_t want)
+{
+	uint64_t one = 1;
+	double limit = now() + HANG_MS / 1000.0;
+
+	if (write(g->kick, &one, 8) != 8)
+		return -1;
+	while (__atomic_load_n(&g->used->idx, __ATOMIC_ACQUIRE) != want)
+		if (now() > limit)
+			return -1;
+	return 0;
+}
+
 static int bench(int argc, char **argv)
 {
 	unsigned int depth = 1;
+	int spin = 0;
 	uint8_t key[16] = { 7 }, pl[632];
 	struct guest g;
 	char *args[4];
@@ -1495,10 +1512,18 @@ static int bench(int argc, char **argv)
 	int64_t enc;
 	int fd, i;
 
-	if (!strcmp(argv[2], "--depth")) {
-		depth = (unsigned int)atoi(argv[3]);
-		argv += 2;
-		argc -= 2;
+	for (;;) {
+		if (argc > 3 && !strcmp(argv[2], "--depth")) {
+			depth = (unsigned int)atoi(argv[3]);
+			argv += 2;
+			argc -= 2;
+		} else if (argc > 2 && !strcmp(argv[2], "--poll")) {
+			spin = 1;
+			argv++;
+			argc--;
+		} else {
+			break;
+		}
 	}
 	if (argc < 6 || depth < 1 || depth > BENCH_MAX_DEPTH)
 		return 2;
@@ -1516,6 +1541,8 @@ static int bench(int argc, char **argv)
 		fprintf(stderr, "vhost-client --bench: cannot set up vcryptod\n");
 		return 1;
 	}
+	if (spin)
+		g.avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
@@ -1531,7 +1558,7 @@ static int bench(int argc, char **argv)
 		do {
 			for (k = 0; k < depth; k++)
 				put_big(&g, k, (uint64_t)enc, len);
-			if (kick_and_wait(&g, g.avail->idx)) {
+			if ((spin ? kick_and_spin : kick_and_wait)(&g, g.avail->idx)) {
 				fprintf(stderr, "vhost-client --bench: no completion\n");
 				return 1;
 			}
@@ -1572,7 +1599,8 @@ int main(int argc, char **argv)
 	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: vhost-client VCRYPTOD SOCKET-PATH\n"
-			"       vhost-client --bench [--depth D] VCRYPTOD SOCKET-PATH SECONDS SIZE...\n");
+			"       vhost-client --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH "
+			"SECONDS SIZE...\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
