@@ -11,11 +11,13 @@
 /* Bound on completions between two notifications under sustained load. */
 #define MAX_UNSIGNALLED 32
 
+/* A request on its way through the workers; kept on the free list once
+ * done. c.seg is its own array of c.cap segments. */
 struct job {
 	struct work work;	/* first */
 	struct device *dev;
+	struct job *next_free;
 	struct chain c;
-	struct seg seg[];
 };
 
 int device_init(struct device *d, struct sym_session_table *t,
@@ -74,6 +76,14 @@ void device_destroy(struct device *d)
 	device_stop(d);
 	device_set_memory(d, NULL);
 	req_scratch_free(&d->inline_scratch);
+	while (d->free_jobs) {
+		struct job *j = d->free_jobs;
+
+		d->free_jobs = j->next_free;
+		free(j->c.seg);
+		free(j);
+	}
+	d->nfree = 0;
 	free(d->walk[0].seg);
 	free(d->walk[1].seg);
 	d->walk[0].seg = d->walk[1].seg = NULL;
@@ -94,6 +104,7 @@ int device_start(struct device *d, const struct ring_config *cfg)
 			     (unsigned long long)cfg->used);
 		return -EINVAL;
 	}
+	d->vr.event_idx = cfg->event_idx;
 	d->started = 1;
 	d->broken_logged = 0;
 	d->backlog = 0;
@@ -113,87 +124,197 @@ static void notify(struct device *d)
 		vlog(LOG_DEBUG, "call eventfd: write failed");
 }
 
-/* Push a served request; notify when no more work is waiting to complete
- * soon, so that a burst gets one interrupt. */
-static void push_used(struct device *d, uint16_t head, uint32_t len)
+/* With used_lock held, after a flush: whether to notify now, and if so the
+ * count starts again. */
+static int take_signal(struct device *d)
 {
-	int signal;
+	if (!d->unsignalled)
+		return 0;
+	d->unsignalled = 0;
+	return vring_need_signal(&d->vr);
+}
+
+/* A job for a chain of n segments, or NULL when the workers hold enough
+ * already (or memory is short). Takes used_lock. */
+static struct job *job_get(struct device *d, unsigned int n)
+{
+	struct job *j = NULL;
+	int admitted = 0;
+
+	/* A guest may re-post a head before it is used: without these bounds
+	 * it could queue jobs (up to CHAIN_MAX_SEGS segments each) faster
+	 * than the workers finish them. */
+	pthread_mutex_lock(&d->used_lock);
+	if (d->in_flight < d->vr.num && d->queued_segs + n <= CHAIN_MAX_SEGS) {
+		j = d->free_jobs;
+		if (j) {
+			d->free_jobs = j->next_free;
+			d->nfree--;
+		}
+		d->in_flight++;
+		d->queued_segs += n;
+		admitted = 1;
+	}
+	pthread_mutex_unlock(&d->used_lock);
+	if (!admitted)
+		return NULL;
+	if (!j) {
+		j = calloc(1, sizeof(*j));
+		if (j)
+			__atomic_add_fetch(&d->jobs_made, 1, __ATOMIC_RELAXED);
+	}
+	if (j && j->c.cap < n) {	/* n > 0 */
+		struct seg *seg = realloc(j->c.seg, n * sizeof(*seg));
+
+		if (!seg) {
+			free(j->c.seg);
+			free(j);
+			j = NULL;
+		} else {
+			j->c.seg = seg;
+			j->c.cap = n;
+		}
+	}
+	if (!j) {
+		pthread_mutex_lock(&d->used_lock);
+		d->in_flight--;
+		d->queued_segs -= n;
+		pthread_mutex_unlock(&d->used_lock);
+	}
+	return j;
+}
+
+/* With used_lock held: j is done; keep it for the next, or free it. */
+static void job_put(struct device *d, struct job *j)
+{
+	if (j->c.cap > DEVICE_JOB_SEGS_KEEP) {
+		free(j->c.seg);
+		j->c.seg = NULL;
+		j->c.cap = 0;
+	}
+	if (d->nfree >= DEVICE_JOBS_KEEP) {
+		free(j->c.seg);
+		free(j);
+		return;
+	}
+	j->next_free = d->free_jobs;
+	d->free_jobs = j;
+	d->nfree++;
+}
+
+/*
+ * A worker's completion is published at once. Its signal waits while the
+ * ring thread is in a pass (the pass signals at its end) or other jobs are
+ * in flight (the last one signals), unless MAX_UNSIGNALLED completions
+ * already wait for one.
+ */
+void device_run_work(struct work *w, struct req_scratch *scratch)
+{
+	struct job *j = (struct job *)w;
+	struct device *d = j->dev;
+	uint32_t len = request_serve(d->sessions, &j->c, scratch, NULL);
+	int signal = 0;
 
 	pthread_mutex_lock(&d->used_lock);
-	vring_push(&d->vr, head, len);
+	vring_fill(&d->vr, j->c.head, len);
+	vring_flush(&d->vr);
 	d->unsignalled++;
-	signal = !d->pool || workers_queued(d->pool) == 0 ||
-		 d->unsignalled >= MAX_UNSIGNALLED;
-	if (signal)
-		d->unsignalled = 0;
+	d->in_flight--;
+	d->queued_segs -= j->c.nin + j->c.nout;
+	job_put(d, j);
+	if (!d->in_pass && (!d->in_flight || d->unsignalled >= MAX_UNSIGNALLED))
+		signal = take_signal(d);
 	pthread_mutex_unlock(&d->used_lock);
 	if (signal)
 		notify(d);
 }
 
-void device_run_work(struct work *w, struct req_scratch *scratch)
+/* Hand c to a worker; 0, or -1 when none may take it (serve it here). */
+static int to_worker(struct device *d, const struct chain *c)
 {
-	struct job *j = (struct job *)w;
-	uint32_t len = request_serve(j->dev->sessions, &j->c, scratch, NULL);
+	unsigned int n = c->nin + c->nout, cap;
+	struct job *j = job_get(d, n);
+	struct seg *seg;
 
-	push_used(j->dev, j->c.head, len);
-	__atomic_sub_fetch(&j->dev->queued_segs, j->c.nin + j->c.nout,
-			   __ATOMIC_RELAXED);
-	free(j);
-}
-
-static void to_worker(struct device *d, const struct chain *c)
-{
-	unsigned int n = c->nin + c->nout;
-	struct job *j = NULL;
-
-	/* A guest may re-post a head before it is used: without these bounds
-	 * it could queue jobs (up to CHAIN_MAX_SEGS segments each) faster
-	 * than the workers finish them. */
-	if (d->pool && workers_queued(d->pool) < d->vr.num &&
-	    __atomic_load_n(&d->queued_segs, __ATOMIC_RELAXED) + n <=
-	    CHAIN_MAX_SEGS)
-		j = malloc(sizeof(*j) + n * sizeof(j->seg[0]));
-	if (!j) {
-		/* Serve it here rather than lose it: the guest waits for it. */
-		uint32_t len = request_serve(d->sessions, c, &d->inline_scratch,
-					     NULL);
-
-		free(j);
-		push_used(d, c->head, len);
-		return;
-	}
-	__atomic_add_fetch(&d->queued_segs, n, __ATOMIC_RELAXED);
+	if (!j)
+		return -1;
+	seg = j->c.seg;
+	cap = j->c.cap;
 	j->dev = d;
 	j->c = *c;
-	j->c.seg = j->seg;
-	j->c.cap = n;
-	memcpy(j->seg, c->seg, n * sizeof(j->seg[0]));
+	j->c.seg = seg;
+	j->c.cap = cap;
+	if (n)
+		memcpy(seg, c->seg, n * sizeof(*seg));
 	workers_submit(d->pool, &j->work);
+	return 0;
+}
+
+/* Write what this pass served to the used ring and signal for it and for
+ * what the workers completed meanwhile; last: the pass is over. */
+static void flush_done(struct device *d, int last)
+{
+	unsigned int i;
+	int signal;
+
+	pthread_mutex_lock(&d->used_lock);
+	for (i = 0; i < d->ndone; i++)
+		vring_fill(&d->vr, (uint16_t)d->done[i].id, d->done[i].len);
+	if (d->ndone)
+		vring_flush(&d->vr);
+	d->unsignalled += d->ndone;
+	d->ndone = 0;
+	if (last)
+		d->in_pass = 0;
+	signal = take_signal(d);
+	pthread_mutex_unlock(&d->used_lock);
+	if (signal)
+		notify(d);
 }
 
 static void serve_inline(struct device *d, const struct chain *c)
 {
-	push_used(d, c->head, request_serve(d->sessions, c, &d->inline_scratch,
-					   NULL));
+	uint32_t len = request_serve(d->sessions, c, &d->inline_scratch, NULL);
+
+	d->done[d->ndone].id = c->head;
+	d->done[d->ndone].len = len;
+	if (++d->ndone == DEVICE_DONE_BATCH)
+		flush_done(d, 0);
+}
+
+/* Small requests are served as they are popped (DEVICE_INLINE_MAX); of the
+ * others, each but the last goes to the workers when the next is popped. */
+static const struct chain *dispatch(struct device *d, const struct chain *c,
+				    const struct chain *held)
+{
+	if (!d->pool || c->in_len <= DEVICE_INLINE_MAX) {
+		serve_inline(d, c);
+		return held;
+	}
+	if (held && to_worker(d, held))
+		serve_inline(d, held);
+	return c;
 }
 
 /*
- * Every popped request but the last goes to the workers; the last is served
- * here, which saves a thread wakeup per request when the guest sends one at
- * a time (the common case, and the latency that matters). At most a ring's
- * worth per call, so a guest that never stops posting cannot keep the
- * connection's messages and signals waiting.
+ * One pass: small requests and the last large one are served here, which
+ * saves a thread wakeup per request (the common case, and the latency that
+ * matters); the used ring is written and the guest signalled once at the
+ * end, or every DEVICE_DONE_BATCH requests in a longer pass. At most a ring's worth per call, so a guest that never
+ * stops posting cannot keep the connection's messages and signals waiting.
  */
 static void process(struct device *d)
 {
-	struct chain *held = NULL;
+	const struct chain *held = NULL;
 	unsigned int budget;
 	int r = 0, cur = 0;
 
 	d->backlog = 0;
 	if (!d->started)
 		return;
+	pthread_mutex_lock(&d->used_lock);
+	d->in_pass = 1;
+	pthread_mutex_unlock(&d->used_lock);
 	budget = d->vr.num;
 	for (;;) {
 		int more;
@@ -201,10 +322,10 @@ static void process(struct device *d)
 		while (budget > 0 &&
 		       (r = vring_pop(&d->vr, &d->mem, &d->walk[cur])) == 1) {
 			budget--;
-			if (held)
-				to_worker(d, held);
-			held = &d->walk[cur];
-			cur ^= 1;
+			if (dispatch(d, &d->walk[cur], held) == &d->walk[cur]) {
+				held = &d->walk[cur];
+				cur ^= 1;
+			}
 		}
 		if (r < 0) {
 			if (held)
@@ -214,22 +335,23 @@ static void process(struct device *d)
 					     "stopped: %s (the guest must reset "
 					     "the device)", d->vr.broken);
 			d->broken_logged = 1;
-			return;
+			break;
 		}
 		/* Before any completion of this batch is seen by the guest. */
 		more = vring_publish_avail_event(&d->vr);
 		if (held) {
 			serve_inline(d, held);
 			held = NULL;
-			if (!budget) {
-				d->backlog = 1;
-				return;
-			}
-			continue;
+			more = 1;	/* that took a while: look again */
+		}
+		if (!budget) {
+			d->backlog = 1;
+			break;
 		}
 		if (!more)
-			return;
+			break;
 	}
+	flush_done(d, 1);
 }
 
 static uint64_t now_us(void)

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <linux/virtio_crypto.h>
 
+#include "inplace.h"
 #include "log.h"
 #include "request.h"
 #include "stats.h"
@@ -148,7 +149,8 @@ static uint8_t *scratch(struct req_scratch *sc, size_t len)
 	return sc->buf ? sc->buf : empty;
 }
 
-/* Run the checked request; the output goes to the writable segments. */
+/* Run the checked request; the output goes to the writable segments, in
+ * place for a cipher-only one where inplace_crypt() can. */
 static int run_crypto(const struct req *r, const struct sym_session *s,
 	       const struct chain *c, struct req_scratch *sc)
 {
@@ -158,15 +160,25 @@ static int run_crypto(const struct req *r, const struct sym_session *s,
 	uint8_t *aad, *data;
 	int chaining = s->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 
+	if (copy_segs(in, c->nin, off, iv,
+		      r->iv_len < VC_IV_LEN ? r->iv_len : VC_IV_LEN, FROM_GUEST))
+		return VIRTIO_CRYPTO_BADMSG;
+	off += r->iv_len;
+	if (!chaining) {
+		/* cipher_start 0, len_to_cipher src_len, no AAD */
+		int done = inplace_crypt(s, iv, in, c->nin, off, out, c->nout,
+					 r->src_len);
+
+		if (done > 0)
+			stats_add(&g_stats.in_place, 1);
+		if (done)
+			return done > 0 ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_ERR;
+	}
 	data = scratch(sc, (size_t)r->aad_len + r->src_len);
 	if (!data)
 		return VIRTIO_CRYPTO_ERR;
 	aad = data;
 	data += r->aad_len;
-	if (copy_segs(in, c->nin, off, iv,
-		      r->iv_len < VC_IV_LEN ? r->iv_len : VC_IV_LEN, FROM_GUEST))
-		return VIRTIO_CRYPTO_BADMSG;
-	off += r->iv_len;
 	if (copy_segs(in, c->nin, off, aad, r->aad_len, FROM_GUEST))
 		return VIRTIO_CRYPTO_BADMSG;
 	off += r->aad_len;

@@ -20,7 +20,8 @@ void stats_print(const char *why)
 		     "bytes out %llu, ok %llu, err %llu, badmsg %llu, "
 		     "notsupp %llu, invsess %llu, nospc %llu, key_rejected %llu, "
 		     "malformed %llu, sessions created %llu, refused %llu, "
-		     "closed %llu, connections %llu, protocol errors %llu\n",
+		     "closed %llu, connections %llu, protocol errors %llu, "
+		     "in place %llu\n",
 		     why, (unsigned long long)get(&g_stats.requests),
 		     (unsigned long long)get(&g_stats.bytes_in),
 		     (unsigned long long)get(&g_stats.bytes_out),
@@ -36,7 +37,8 @@ void stats_print(const char *why)
 		     (unsigned long long)get(&g_stats.sessions_refused),
 		     (unsigned long long)get(&g_stats.sessions_closed),
 		     (unsigned long long)get(&g_stats.connections),
-		     (unsigned long long)get(&g_stats.protocol_errors));
+		     (unsigned long long)get(&g_stats.protocol_errors),
+		     (unsigned long long)get(&g_stats.in_place));
 	if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0)
 		return;
 }

@@ -17,6 +17,7 @@ struct stats {
 	uint64_t sessions_closed;
 	uint64_t connections;
 	uint64_t protocol_errors;
+	uint64_t in_place;	/* requests ciphered without a copy */
 };
 
 /* The process-wide counters. */

@@ -120,6 +120,7 @@ static int ring_update(struct vu_conn *c)
 	}
 	if (c->running)
 		return OK;
+	c->ring.event_idx = !!(c->features & (1ull << VU_F_EVENT_IDX));
 	if (device_start(&c->dev, &c->ring))
 		return FAIL;
 	c->running = 1;

@@ -42,10 +42,12 @@ enum vu_request {
 #define VU_FLAG_REPLY		0x4
 #define VU_FLAG_NEED_REPLY	0x8
 
+#define VU_F_EVENT_IDX		29	/* VIRTIO_RING_F_EVENT_IDX */
 #define VU_F_PROTOCOL_FEATURES	30
 #define VU_F_VERSION_1		32	/* VIRTIO_F_VERSION_1 */
 #define VU_FEATURES \
-	((1ull << VU_F_PROTOCOL_FEATURES) | (1ull << VU_F_VERSION_1))
+	((1ull << VU_F_EVENT_IDX) | (1ull << VU_F_PROTOCOL_FEATURES) | \
+	 (1ull << VU_F_VERSION_1))
 
 #define VU_PROTOCOL_F_REPLY_ACK		3
 #define VU_PROTOCOL_F_CRYPTO_SESSION	7

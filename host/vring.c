@@ -166,14 +166,35 @@ int vring_pop(struct virtq *vr, const struct mem_table *mem, struct chain *c)
 	return 1;
 }
 
-void vring_push(struct virtq *vr, uint16_t head, uint32_t len)
+void vring_fill(struct virtq *vr, uint16_t head, uint32_t len)
 {
 	struct vring_used_elem *e = &vr->used->ring[vr->used_idx & (vr->num - 1)];
 
 	__atomic_store_n(&e->id, (uint32_t)head, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->len, len, __ATOMIC_RELAXED);
 	vr->used_idx++;
+}
+
+void vring_flush(struct virtq *vr)
+{
 	__atomic_store_n(&vr->used->idx, vr->used_idx, __ATOMIC_RELEASE);
+}
+
+int vring_need_signal(struct virtq *vr)
+{
+	uint16_t old = vr->signalled_used, event;
+	int valid = vr->signalled_valid;
+
+	/* The guest re-enables interrupts, then re-reads used->idx: order our
+	 * index before the read of its flag or event, or a completion may
+	 * go unnoticed. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vr->event_idx)
+		return !(load16(&vr->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT);
+	vr->signalled_used = vr->used_idx;
+	vr->signalled_valid = 1;
+	event = load16(&vr->avail->ring[vr->num]);	/* used_event */
+	return !valid || vring_need_event(event, vr->used_idx, old);
 }
 
 int vring_publish_avail_event(struct virtq *vr)

@@ -25,6 +25,9 @@ struct virtq {
 	uint16_t last_avail;		/* next avail entry to pop */
 	uint16_t used_idx;		/* next used entry to fill */
 	const char *broken;		/* why the ring stopped, or NULL */
+	int event_idx;			/* VIRTIO_RING_F_EVENT_IDX negotiated */
+	int signalled_valid;		/* signalled_used is meaningful */
+	uint16_t signalled_used;	/* used index at the last signal check */
 };
 
 /* One piece of a chain in host memory; p is NULL where the guest address was
@@ -48,8 +51,9 @@ struct chain {
 /*
  * Point vr at a ring of num entries (a power of two, 1..VRING_MAX_NUM) whose
  * parts are at QEMU-virtual addresses desc/avail/used, all inside mem and
- * aligned as the spec requires (there and in our mapping). last_avail starts at base; used_idx at the
- * used ring's current index. Returns 0 or -EINVAL (vr untouched).
+ * aligned as the spec requires (there and in our mapping). last_avail starts
+ * at base; used_idx at the used ring's current index; event_idx is off (set
+ * it afterwards when negotiated). Returns 0 or -EINVAL (vr untouched).
  */
 int vring_setup(struct virtq *vr, const struct mem_table *mem,
 		unsigned int num, uint64_t desc, uint64_t avail, uint64_t used,
@@ -68,8 +72,20 @@ int vring_pop(struct virtq *vr, const struct mem_table *mem, struct chain *c);
 /* Nonzero when the guest has made chains available that were not popped. */
 int vring_has_avail(const struct virtq *vr);
 
-/* Return a chain to the guest: used element {head, len}, then the index. */
-void vring_push(struct virtq *vr, uint16_t head, uint32_t len);
+/* Write used element {head, len}; the guest sees it at vring_flush(). */
+void vring_fill(struct virtq *vr, uint16_t head, uint32_t len);
+
+/* Publish the used index: every element filled so far goes to the guest. */
+void vring_flush(struct virtq *vr);
+
+/*
+ * After vring_flush(): whether the guest wants an interrupt for what was
+ * published since the last call (event suppression). With event_idx set,
+ * when used_event lies in that span (the first call after vring_setup()
+ * always says yes); without it, unless the guest set
+ * VRING_AVAIL_F_NO_INTERRUPT. 1 or 0.
+ */
+int vring_need_signal(struct virtq *vr);
 
 /*
  * Publish avail_event = last_avail (so the guest kicks for the next request)

@@ -86,7 +86,8 @@ int fg_serve(struct fake_guest *g, uint32_t *id, uint32_t *len, int *status)
 	if (r != 1)
 		return r;
 	*len = request_serve(&g->st, &g->c, &g->sc, status);
-	vring_push(&g->vr, g->c.head, *len);
+	vring_fill(&g->vr, g->c.head, *len);
+	vring_flush(&g->vr);
 	*id = u->ring[(uint16_t)(u->idx - 1) % g->num].id;
 	*len = u->ring[(uint16_t)(u->idx - 1) % g->num].len;
 	return 1;

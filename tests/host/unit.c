@@ -5,13 +5,19 @@
  * security-lessons.md. Each case prints PASS or FAIL; exit 0 only if all pass.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 #include <linux/virtio_crypto.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
 #include "../../host/device.h"
+#include "../../host/stats.h"
 #include "fake_guest.h"
 #include "../hex.h"
 #include "../oracle.h"
@@ -1020,16 +1026,18 @@ static int t_session_table_full(struct fake_guest *g)
 	return 0;
 }
 
-/* A 4 MiB request (16 descriptors over the same 256 KiB each way) grows the
- * scratch buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
+/* A 4 MiB request (16 descriptors over the same 256 KiB each way, the
+ * destination 16 bytes into the source, so not in place) grows the scratch
+ * buffer past REQ_SCRATCH_KEEP; it is freed afterwards, while a small
  * request's buffer is kept for the next one. */
 static int t_scratch_shrinks(struct fake_guest *g)
 {
 	const uint32_t piece = 256u << 10, pieces = 16, len = piece * pieces;
 	struct rq r = cbc_rq(g);
-	uint64_t src = fg_alloc(g, piece, 0x11), dst = fg_alloc(g, piece, 0xaa);
+	uint64_t src = fg_alloc(g, piece + 16, 0x11), dst = src + 16;
 	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 0);
 	uint64_t status = fg_alloc(g, 1, 0xee);
+	uint64_t in_place = g_stats.in_place;
 	unsigned int i, n = 0;
 	struct laid L;
 
@@ -1048,6 +1056,7 @@ static int t_scratch_shrinks(struct fake_guest *g)
 	L.status = status;
 	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
 		return 1;
+	REQUIRE(current, g_stats.in_place == in_place, "served in place");
 	REQUIRE(current, g->sc.cap <= REQ_SCRATCH_KEEP, "%zu bytes of scratch kept after a "
 	      "%u-byte request", g->sc.cap, len);
 	r = cbc_rq(g);
@@ -1101,12 +1110,16 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 	struct device d;
 	unsigned int round, k, queued_max = 0, posted = 0;
 	uint64_t byte = fg_alloc(g, 1, 0xee), table;
+	uint64_t big = fg_alloc(g, DEVICE_INLINE_MAX + 1, 0);
 
-	if (segs == 1) {
-		fg_desc(g, 0, byte, 1, W, 0);
+	/* More than DEVICE_INLINE_MAX readable bytes: for the workers. */
+	if (segs == 2) {
+		fg_desc(g, 0, big, DEVICE_INLINE_MAX + 1, N, 1);
+		fg_desc(g, 1, byte, 1, W, 0);
 	} else {
 		table = fg_alloc(g, 16 * segs, 0);
-		for (k = 0; k + 1 < segs; k++)
+		fg_idesc(g, table, 0, big, DEVICE_INLINE_MAX + 1, N, 1);
+		for (k = 1; k + 1 < segs; k++)
 			fg_idesc(g, table, k, byte, 1, N, (uint16_t)(k + 1));
 		fg_idesc(g, table, k, byte, 1, W, 0);
 		fg_desc(g, 0, table, 16 * segs, I, 0);
@@ -1138,7 +1151,7 @@ static int repost_stuck(struct fake_guest *g, unsigned int segs)
 
 static int t_repost_bound(struct fake_guest *g)
 {
-	return repost_stuck(g, 1);
+	return repost_stuck(g, 2);
 }
 
 static int t_repost_bound_segs(struct fake_guest *g)
@@ -1268,6 +1281,344 @@ static int t_adaptive_poll_stops(struct fake_guest *g)
 	return 0;
 }
 
+/* ---- in place ---- */
+
+/* A piece of a layout: offset into the source or destination area, length. */
+struct piece {
+	uint32_t off, len;
+};
+
+/*
+ * A cipher request on session sid over len bytes whose source is read from
+ * the pieces sp[0..ns) of area src and written to the pieces dp[0..nd) of
+ * area dst (areas may be the same). Afterwards the destination area must
+ * hold what writing OpenSSL's result of the source (as it was) to those
+ * pieces in order gives: mode and dir as the session's, key as given.
+ * in_place: whether it must (1) or must not (0) have been done without a
+ * copy. what names the layout.
+ */
+static int layout_case(struct fake_guest *g, const char *what, const char *mode,
+		       int enc, const uint8_t *key, uint64_t sid, uint64_t src,
+		       uint64_t dst, const struct piece *sp, unsigned int ns,
+		       const struct piece *dp, unsigned int nd, uint32_t len,
+		       int in_place)
+{
+	static uint8_t in[1u << 18], want[1u << 18], image[1u << 18];
+	uint8_t iv[16];
+	uint64_t hdr = fg_alloc(g, 72, 0), ivp = fg_alloc(g, 16, 0);
+	uint64_t status = fg_alloc(g, 1, 0xee), before = g_stats.in_place;
+	struct rq r = { 0 };
+	unsigned int i, n = 0;
+	uint32_t off, end = 0;
+	struct laid L = { 0 };
+
+	vc_random(iv, sizeof(iv));
+	memcpy(fg_host(g, ivp), iv, 16);
+	r.opcode = enc ? VIRTIO_CRYPTO_CIPHER_ENCRYPT : VIRTIO_CRYPTO_CIPHER_DECRYPT;
+	r.session = sid;
+	r.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	r.iv_len = 16;
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, n, hdr, 72, N, (uint16_t)(n + 1)), n++;
+	fg_desc(g, n, ivp, 16, N, (uint16_t)(n + 1)), n++;
+	for (i = 0, off = 0; i < ns; off += sp[i].len, i++, n++) {
+		memcpy(in + off, fg_host(g, src + sp[i].off), sp[i].len);
+		fg_desc(g, n, src + sp[i].off, sp[i].len, N, (uint16_t)(n + 1));
+	}
+	REQUIRE(current, off == len, "%s: source pieces of %u bytes for %u", what, off, len);
+	for (i = 0; i < nd; i++, n++) {
+		fg_desc(g, n, dst + dp[i].off, dp[i].len, W | N, (uint16_t)(n + 1));
+		if (dp[i].off + dp[i].len > end)
+			end = dp[i].off + dp[i].len;
+	}
+	fg_desc(g, n, status, 1, W, 0);
+	oracle_aes(mode, enc, key, 16, iv, in, want, len);
+	memcpy(image, fg_host(g, dst), end);
+	for (i = 0, off = 0; i < nd; off += dp[i].len, i++)
+		memcpy(image + dp[i].off, want + off, dp[i].len);
+	L.status = status;
+	if (serve_laid(g, &L, VIRTIO_CRYPTO_OK, len + 1))
+		return 1;
+	REQUIRE(current, !memcmp(fg_host(g, dst), image, end),
+		"%s: %s %s of %u bytes differs from OpenSSL", what, mode,
+		enc ? "encryption" : "decryption", len);
+	REQUIRE(current, (g_stats.in_place - before) == (uint64_t)in_place,
+		"%s: %s %s of %u bytes in place %d times, want %d", what, mode,
+		enc ? "encryption" : "decryption", len,
+		(int)(g_stats.in_place - before), in_place);
+	return 0;
+}
+
+/* Pieces of a stream of cuts[n - 1] bytes, cut at cuts[1..n-2], each at
+ * its own offset in the area (reversed: the last piece first). */
+static unsigned int cut(struct piece *p, const uint32_t *cuts, unsigned int n,
+			uint32_t base, int reversed)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < n; i++) {
+		p[i].len = cuts[i + 1] - cuts[i];
+		p[i].off = base + (reversed ? cuts[n - 1] - cuts[i + 1] : cuts[i]);
+	}
+	return n - 1;
+}
+
+/*
+ * Every mode both ways (CTR over a length that is no multiple of 16) over
+ * layouts that allow the cipher in guest memory (one buffer for both,
+ * whole or in the same odd pieces; apart, cut differently so that blocks
+ * straddle pieces; destination pieces in reverse order) and over ones that
+ * do not (destination 16 bytes into the source, source pieces overlapping
+ * in one buffer, pieces too short): always OpenSSL's result.
+ */
+static int t_in_place(struct fake_guest *g)
+{
+	static const char *const modes[] = { "CBC", "CTR", "ECB" };
+	static const uint32_t algs[] = { VIRTIO_CRYPTO_CIPHER_AES_CBC,
+		VIRTIO_CRYPTO_CIPHER_AES_CTR, VIRTIO_CRYPTO_CIPHER_AES_ECB };
+	const uint32_t sz = 64u << 10;
+	uint8_t key[16];
+	unsigned int m, dir, c;
+
+	vc_random(key, sizeof(key));
+	for (m = 0; m < 3; m++) {
+		for (dir = 0; dir < 2; dir++) {
+			const uint32_t len = m == 1 ? sz - 11 : sz, half = len / 2;
+			const uint32_t whole[] = { 0, len };
+			const uint32_t odd[] = { 0, 4104, 9000, 20000, 40004, len };
+			const uint32_t other[] = { 0, 3000, 7001, 33333, 50000, len };
+			const uint32_t tiny[] = { 0, 512, 1024, 1536, 2048 };
+			const struct {
+				const char *what;
+				const uint32_t *s, *d;
+				unsigned int ns, nd;
+				uint32_t doff;
+				int apart, reversed, in_place;
+			} cases[] = {
+				{ "one buffer", whole, whole, 2, 2, 0, 0, 0, 1 },
+				{ "one buffer, odd pieces", odd, odd, 6, 6, 0, 0, 0, 1 },
+				{ "apart, cut differently", odd, other, 6, 6, 0, 1, 0, 1 },
+				{ "apart, reversed", odd, odd, 6, 6, 0, 1, 1, 1 },
+				{ "destination 16 bytes on", whole, whole, 2, 2, 16, 0, 0, 0 },
+				{ "2 KiB in 512-byte pieces", tiny, tiny, 5, 5, 0, 1, 0, 0 },
+			};
+			struct piece sp[8], dp[8];
+			uint64_t sid, a, b;
+
+			sid = new_session(g, algs[m], key, 16, dir ?
+					  VIRTIO_CRYPTO_OP_DECRYPT : VIRTIO_CRYPTO_OP_ENCRYPT);
+			REQUIRE(current, sid, "session");
+			g->heap = FG_GPA + FG_HEAP;
+			a = fg_alloc(g, 2 * sz, 0);
+			b = fg_alloc(g, 2 * sz, 0xaa);
+			for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+				unsigned int ns = cut(sp, cases[c].s, cases[c].ns, 0, 0);
+				unsigned int nd = cut(dp, cases[c].d, cases[c].nd,
+						      cases[c].doff, cases[c].reversed);
+
+				vc_random(fg_host(g, a), 2 * sz);
+				if (layout_case(g, cases[c].what, modes[m], !dir,
+						key, sid, a,
+						cases[c].apart ? b : a, sp, ns, dp, nd,
+						cases[c].s[cases[c].ns - 1],
+						cases[c].in_place))
+					return 1;
+			}
+			/* one buffer whose source pieces overlap: copied */
+			sp[0].off = 0;
+			sp[0].len = half + 16;
+			sp[1].off = half - 16;
+			sp[1].len = len - sp[0].len;
+			if (layout_case(g, "source pieces overlapping", modes[m], !dir,
+					key, sid, a, a, sp, 2, sp, 2, len, 0))
+				return 1;
+			REQUIRE(current, sym_session_close(&g->st, sid) == 0, "close");
+		}
+	}
+	return 0;
+}
+
+/* ---- the device: job reuse, one signal a pass ---- */
+
+/* A 72-byte header, IV and status for request k, src/dst of len bytes
+ * apart, chain at descriptors 5k..5k+4. */
+static void post_cbc(struct fake_guest *g, unsigned int k, uint64_t sid,
+		     uint64_t src, uint64_t dst, uint32_t len)
+{
+	uint64_t hdr = fg_alloc(g, 72, 0), iv = fg_alloc(g, 16, 1);
+	uint64_t status = fg_alloc(g, 1, 0xee);
+	struct rq r = cbc_rq(g);
+	unsigned int d = 5 * k;
+
+	sym_session_close(&g->st, r.session);
+	r.session = sid;
+	r.src_len = r.dst_len = len;
+	header(fg_host(g, hdr), &r);
+	fg_desc(g, d, hdr, 72, N, (uint16_t)(d + 1));
+	fg_desc(g, d + 1, iv, 16, N, (uint16_t)(d + 2));
+	fg_desc(g, d + 2, src, len, N, (uint16_t)(d + 3));
+	fg_desc(g, d + 3, dst, len, W | N, (uint16_t)(d + 4));
+	fg_desc(g, d + 4, status, 1, W, 0);
+	fg_post(g, (uint16_t)d);
+}
+
+/* n requests of len bytes each (a multiple of 16), posted in one go:
+ * returns the gpa of their destinations (len bytes each, in order). */
+static uint64_t post_many(struct fake_guest *g, uint64_t sid, unsigned int n,
+			  uint32_t len)
+{
+	uint64_t src = fg_alloc(g, len, 0x5a), dst = fg_alloc(g, n * len, 0xaa);
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		post_cbc(g, k, sid, src, dst + (uint64_t)k * len, len);
+	return dst;
+}
+
+/*
+ * Rounds of 8 requests too large to be served inline, so 7 of each round go
+ * to two workers: jobs are made for the first round at most and reused
+ * afterwards (the ASan build checks that nothing leaks), and every result
+ * is OpenSSL's.
+ */
+static int t_job_reuse(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	const uint32_t len = DEVICE_INLINE_MAX + 4096;
+	static uint8_t want[DEVICE_INLINE_MAX + 4096], src[DEVICE_INLINE_MAX + 4096];
+	uint8_t iv[16];
+	unsigned int round, k, made = 0;
+	struct workers *pool;
+	struct device d;
+	uint64_t sid = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CBC, k16, 16,
+				   VIRTIO_CRYPTO_OP_ENCRYPT);
+
+	memset(src, 0x5a, len);
+	memset(iv, 1, sizeof(iv));
+	oracle_aes("CBC", true, k16, 16, iv, src, want, len);
+	REQUIRE(current, workers_start(&pool, 2, device_run_work) == 0, "no worker thread");
+	REQUIRE(current, device_over(g, &d, pool) == 0, "ring did not start");
+	for (round = 0; round < 20; round++) {
+		uint64_t dst;
+
+		g->heap = FG_GPA + FG_HEAP;
+		dst = post_many(g, sid, 8, len);
+		device_kick(&d, 0);
+		workers_drain(pool);
+		REQUIRE(current, u->idx == (uint16_t)(8 * (round + 1)), "used index %u after "
+			"round %u", u->idx, round);
+		for (k = 0; k < 8; k++)
+			REQUIRE(current, !memcmp(fg_host(g, dst + k * len),
+						 want, len),
+				"round %u request %u differs from OpenSSL", round, k);
+		if (!round)
+			made = d.jobs_made;
+		REQUIRE(current, d.jobs_made == made, "%u jobs made by round %u, %u by the "
+			"first", d.jobs_made, round, made);
+	}
+	REQUIRE(current, made >= 1 && made <= 7, "%u jobs for 7 handed over", made);
+	device_destroy(&d);
+	workers_stop(pool);
+	return 0;
+}
+
+/* Writes to the call eventfd since the last look. */
+static uint64_t calls(int efd)
+{
+	uint64_t n = 0;
+
+	if (read(efd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
+/* 12 requests of len bytes in one kick (then the workers drained, if
+ * any): the call eventfd's writes, or -1 when not all were used. */
+static int64_t pass_calls(struct fake_guest *g, struct device *d,
+			  struct workers *pool, uint64_t sid, uint32_t len, int efd)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	uint16_t want = (uint16_t)(u->idx + 12);
+
+	g->heap = FG_GPA + FG_HEAP;
+	post_many(g, sid, 12, len);
+	device_kick(d, 0);
+	if (pool)
+		workers_drain(pool);
+	if (u->idx != want) {
+		report(false, current, "used index %u, want %u", u->idx, want);
+		return -1;
+	}
+	return (int64_t)calls(efd);
+}
+
+/*
+ * The call eventfd is written once for 12 requests served in one pass, not
+ * at all while the guest sets VRING_AVAIL_F_NO_INTERRUPT (the completions
+ * are there all the same), and with EVENT_IDX only when the guest's
+ * used_event falls in what was published; with requests on the workers, at
+ * most once for the pass and once when the workers are done.
+ */
+static int t_one_call_a_pass(struct fake_guest *g)
+{
+	const struct vring_used *u = (const struct vring_used *)(g->mem + FG_USED);
+	struct vring_avail *a = (struct vring_avail *)(g->mem + FG_AVAIL);
+	uint16_t *used_event = &a->ring[g->num];
+	struct ring_config cfg = {
+		.num = g->num, .desc = FG_UADDR + FG_DESC,
+		.avail = FG_UADDR + FG_AVAIL, .used = FG_UADDR + FG_USED,
+	};
+	uint64_t sid = new_session(g, VIRTIO_CRYPTO_CIPHER_AES_CBC, k16, 16,
+				   VIRTIO_CRYPTO_OP_ENCRYPT);
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct workers *pool;
+	struct device d;
+	int64_t n;
+
+	REQUIRE(current, efd >= 0, "eventfd");
+	REQUIRE(current, device_over(g, &d, NULL) == 0, "ring did not start");
+	device_set_call(&d, efd);
+	n = pass_calls(g, &d, NULL, sid, 64, efd);
+	REQUIRE(current, n == 1, "%lld calls for 12 requests in one pass", (long long)n);
+	a->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	n = pass_calls(g, &d, NULL, sid, 64, efd);
+	REQUIRE(current, n == 0, "%lld calls with NO_INTERRUPT", (long long)n);
+
+	/* EVENT_IDX: the flag means nothing, used_event does. */
+	device_stop(&d);
+	cfg.base = d.vr.last_avail;
+	cfg.event_idx = 1;
+	REQUIRE(current, device_start(&d, &cfg) == 0, "ring did not start again");
+	*used_event = 0;
+	n = pass_calls(g, &d, NULL, sid, 64, efd);
+	REQUIRE(current, n == 1, "%lld calls for the first pass with EVENT_IDX",
+		(long long)n);
+	*used_event = (uint16_t)(u->idx + 20);	/* beyond the next 12 */
+	n = pass_calls(g, &d, NULL, sid, 64, efd);
+	REQUIRE(current, n == 0, "%lld calls before used_event", (long long)n);
+	n = pass_calls(g, &d, NULL, sid, 64, efd);	/* crosses it */
+	REQUIRE(current, n == 1, "%lld calls when used_event was crossed", (long long)n);
+	a->flags = 0;
+	device_destroy(&d);
+
+	/* On the workers: the pass's signal, and the last worker's. */
+	REQUIRE(current, workers_start(&pool, 2, device_run_work) == 0, "no worker thread");
+	cfg.base = 60;
+	cfg.event_idx = 0;
+	REQUIRE(current, device_init(&d, &g->st, pool) == 0, "device");
+	device_set_memory(&d, &g->mt);
+	REQUIRE(current, device_start(&d, &cfg) == 0, "ring did not start");
+	device_set_call(&d, efd);
+	n = pass_calls(g, &d, pool, sid, DEVICE_INLINE_MAX + 16, efd);
+	REQUIRE(current, n >= 1 && n <= 2, "%lld calls for 12 requests, 11 on the workers",
+		(long long)n);
+	device_destroy(&d);
+	workers_stop(pool);
+	close(efd);
+	return 0;
+}
+
 struct tcase {
 	const char *name;
 	int (*fn)(struct fake_guest *g);
@@ -1314,6 +1665,10 @@ static const struct tcase tcases[] = {
 	  t_endless_guest_adaptive },
 	{ "adaptive polling windows grow and shrink", t_poll_windows },
 	{ "adaptive polling serves, then stops when idle", t_adaptive_poll_stops },
+	{ "in place in guest memory where the layout allows, vs OpenSSL", t_in_place },
+	{ "worker jobs reused, not made per request", t_job_reuse },
+	{ "one call a pass, event suppression (NO_INTERRUPT, EVENT_IDX)",
+	  t_one_call_a_pass },
 };
 
 static int unit_case(const char *name, int (*fn)(struct fake_guest *),

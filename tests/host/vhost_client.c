@@ -5,8 +5,11 @@
  * both payload layouts, and runs requests through a ring in shared memory
  * against the NIST SP 800-38A vectors.
  * Usage: vhost-client VCRYPTOD SOCKET-PATH
- * With --bench VCRYPTOD SOCKET-PATH SECONDS SIZE...: one request at a time
- * through vcryptod's data path, no guest; prints "backend SIZE OPS/S MB/S US".
+ * With --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH SECONDS SIZE...: D
+ * requests (default 1) at a time through vcryptod's data path, one kick for
+ * them and a wait for the call (--poll: no interrupt asked for, the used
+ * index polled), no guest; prints "backend SIZE OPS/S MB/S US VCD-CPU
+ * CLIENT-CPU" (wall and CPU microseconds per request).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -341,6 +344,9 @@ static int alive_no_leak(void)
 #define MEMSZ	(1u << 20)
 #define NUM	64
 
+/* Guest memory of guest_setup(): MEMSZ, more for --bench. */
+static uint64_t memsz = MEMSZ;
+
 struct guest {
 	int memfd, kick, call;
 	uint8_t *mem;
@@ -362,7 +368,7 @@ static int mem_table(int fd, int memfd, int64_t *ack)
 {
 	uint8_t pl[8 + 32] = { 1 };
 
-	region(pl + 8, GPA, MEMSZ, UADDR, 0);
+	region(pl + 8, GPA, memsz, UADDR, 0);
 	*ack = acked(fd, VU_SET_MEM_TABLE, pl, sizeof(pl), &memfd, 1);
 	return 0;
 }
@@ -377,9 +383,9 @@ static int guest_setup_order(int fd, struct guest *g, int kick_first)
 
 	memset(g, 0, sizeof(*g));
 	g->memfd = memfd_create("guest", MFD_CLOEXEC);
-	if (g->memfd < 0 || ftruncate(g->memfd, MEMSZ))
+	if (g->memfd < 0 || ftruncate(g->memfd, (off_t)memsz))
 		return -1;
-	g->mem = mmap(NULL, MEMSZ, PROT_READ | PROT_WRITE, MAP_SHARED, g->memfd, 0);
+	g->mem = mmap(NULL, memsz, PROT_READ | PROT_WRITE, MAP_SHARED, g->memfd, 0);
 	if (g->mem == MAP_FAILED)
 		return -1;
 	g->desc = (struct vring_desc *)g->mem;
@@ -425,7 +431,7 @@ static int guest_setup(int fd, struct guest *g)
 static void guest_free(struct guest *g)
 {
 	if (g->mem && g->mem != MAP_FAILED)
-		munmap(g->mem, MEMSZ);
+		munmap(g->mem, memsz);
 	close(g->memfd);
 	close(g->kick);
 	close(g->call);
@@ -465,30 +471,28 @@ static int64_t create(int fd, uint8_t *pl, uint32_t size)
 }
 
 
-/* Lay out one cipher request in slot k (descriptors 5k..5k+4). */
-static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
-			uint64_t session, const uint8_t *iv, const uint8_t *src,
-			uint32_t len)
+/* A cipher request's 72-byte header: one 16-byte IV, src = dst = len. */
+static void put_header(uint8_t *h, uint32_t opcode, uint64_t session,
+		       uint32_t len)
 {
-	uint64_t base = 0x10000 + 0x1000ull * k;
-	uint8_t *h = g->mem + base;
-	uint32_t v, op = VIRTIO_CRYPTO_SYM_OP_CIPHER, ivlen = 16;
-	unsigned int d = 5 * k, i;
-	uint64_t addrs[5] = { base, base + 0x100, base + 0x200, base + 0x400, base + 0x600 };
-	uint32_t lens[5] = { 72, 16, len, len, 1 };
+	uint32_t op = VIRTIO_CRYPTO_SYM_OP_CIPHER, ivlen = 16;
 
-	memset(h, 0, 0x800);
+	memset(h, 0, 72);
 	memcpy(h, &opcode, 4);
 	memcpy(h + 8, &session, 8);
 	memcpy(h + 24, &ivlen, 4);
-	v = len;
-	memcpy(h + 28, &v, 4);
-	memcpy(h + 32, &v, 4);
+	memcpy(h + 28, &len, 4);
+	memcpy(h + 32, &len, 4);
 	memcpy(h + 64, &op, 4);
-	memcpy(g->mem + base + 0x100, iv, 16);
-	memcpy(g->mem + base + 0x200, src, len);
-	memset(g->mem + base + 0x400, 0xaa, len);
-	g->mem[base + 0x600] = 0xee;
+}
+
+/* Descriptors d..d+4 (header, IV, src; dst, status) at guest offsets
+ * addrs, made available as one chain. */
+static void post_chain(struct guest *g, unsigned int d, const uint64_t *addrs,
+		       const uint32_t *lens)
+{
+	unsigned int i;
+
 	for (i = 0; i < 5; i++) {
 		g->desc[d + i].addr = GPA + addrs[i];
 		g->desc[d + i].len = lens[i];
@@ -498,6 +502,24 @@ static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
 	}
 	g->avail->ring[g->avail->idx % NUM] = (uint16_t)d;
 	__atomic_store_n(&g->avail->idx, g->avail->idx + 1, __ATOMIC_RELEASE);
+}
+
+/* Lay out one cipher request in slot k (descriptors 5k..5k+4). */
+static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
+			uint64_t session, const uint8_t *iv, const uint8_t *src,
+			uint32_t len)
+{
+	uint64_t base = 0x10000 + 0x1000ull * k;
+	uint64_t addrs[5] = { base, base + 0x100, base + 0x200, base + 0x400, base + 0x600 };
+	uint32_t lens[5] = { 72, 16, len, len, 1 };
+
+	memset(g->mem + base, 0, 0x800);
+	put_header(g->mem + base, opcode, session, len);
+	memcpy(g->mem + base + 0x100, iv, 16);
+	memcpy(g->mem + base + 0x200, src, len);
+	memset(g->mem + base + 0x400, 0xaa, len);
+	g->mem[base + 0x600] = 0xee;
+	post_chain(g, 5 * k, addrs, lens);
 }
 
 /* Kick, then wait for the call eventfd until used->idx reaches want. */
@@ -527,7 +549,8 @@ static int c_features(void)
 
 	REQUIRE(current, fd >= 0, "connect");
 	REQUIRE(current, get_u64(fd, VU_GET_FEATURES, &f) == 0, "GET_FEATURES");
-	REQUIRE(current, f == ((1ull << 30) | (1ull << 32)), "features %#llx", (unsigned long long)f);
+	REQUIRE(current, f == ((1ull << 29) | (1ull << 30) | (1ull << 32)), "features %#llx",
+		(unsigned long long)f);
 	REQUIRE(current, get_u64(fd, VU_GET_PROTOCOL_FEATURES, &p) == 0, "GET_PROTOCOL_FEATURES");
 	REQUIRE(current, p & (1ull << 7), "no CRYPTO_SESSION in %#llx", (unsigned long long)p);
 	REQUIRE(current, p & (1ull << 3), "no REPLY_ACK in %#llx", (unsigned long long)p);
@@ -1403,71 +1426,155 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One request of len bytes at fixed places; descriptors 0..4. */
-static void put_big(struct guest *g, uint64_t session, uint32_t len)
-{
-	uint8_t *h = g->mem + 0x10000;
-	uint32_t op = VIRTIO_CRYPTO_SYM_OP_CIPHER, ivlen = 16, opc = 0;
-	uint64_t addrs[5] = { 0x10000, 0x10100, 0x20000, 0x40000, 0x60000 };
-	uint32_t lens[5] = { 72, 16, len, len, 1 };
-	unsigned int i;
+/* Bench layout: request k's header, IV and status at 0x10000 + 0x200 k,
+ * one source for all at BENCH_SRC, its own destination at BENCH_DST. */
+#define BENCH_MEMSZ	(4u << 20)
+#define BENCH_MAX_LEN	0x20000u
+#define BENCH_MAX_DEPTH	(NUM / 5)
+#define BENCH_SRC	0x100000u
+#define BENCH_DST(k)	(0x200000u + (k) * BENCH_MAX_LEN)
 
-	memset(h, 0, 72);
-	memcpy(h, &opc, 4);
-	memcpy(h + 8, &session, 8);
-	memcpy(h + 24, &ivlen, 4);
-	memcpy(h + 28, &len, 4);
-	memcpy(h + 32, &len, 4);
-	memcpy(h + 64, &op, 4);
-	for (i = 0; i < 5; i++) {
-		g->desc[i].addr = GPA + addrs[i];
-		g->desc[i].len = lens[i];
-		g->desc[i].flags = (i >= 3 ? VRING_DESC_F_WRITE : 0) |
-				   (i < 4 ? VRING_DESC_F_NEXT : 0);
-		g->desc[i].next = (uint16_t)(i + 1);
+/* Request k (descriptors 5k..5k+4) of len bytes, made available. */
+static void put_big(struct guest *g, unsigned int k, uint64_t session,
+		    uint32_t len)
+{
+	uint64_t base = 0x10000 + 0x200ull * k;
+	uint64_t addrs[5] = { base, base + 0x100, BENCH_SRC, BENCH_DST(k),
+			      base + 0x1ff };
+	uint32_t lens[5] = { 72, 16, len, len, 1 };
+
+	put_header(g->mem + base, 0, session, len);
+	g->mem[base + 0x1ff] = 0xee;
+	post_chain(g, 5 * k, addrs, lens);
+}
+
+/* CPU time of every thread of pid (ns, /proc/PID/task/T/schedstat). */
+static double proc_cpu_ns(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	double ns = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		char p[64 + sizeof(e->d_name) + 16];
+		unsigned long long t;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/schedstat", path, e->d_name);
+		f = fopen(p, "r");
+		if (f && fscanf(f, "%llu", &t) == 1)
+			ns += (double)t;
+		if (f)
+			fclose(f);
 	}
-	g->avail->ring[g->avail->idx % NUM] = 0;
-	__atomic_store_n(&g->avail->idx, g->avail->idx + 1, __ATOMIC_RELEASE);
+	closedir(dir);
+	return ns;
+}
+
+static double self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* --poll: as a guest driver in polling mode, ask for no interrupt
+ * (VRING_AVAIL_F_NO_INTERRUPT) and spin on the used index instead. */
+static int kick_and_spin(struct guest *g, uint16_t want)
+{
+	uint64_t one = 1;
+	double limit = now() + HANG_MS / 1000.0;
+
+	if (write(g->kick, &one, 8) != 8)
+		return -1;
+	while (__atomic_load_n(&g->used->idx, __ATOMIC_ACQUIRE) != want)
+		if (now() > limit)
+			return -1;
+	return 0;
 }
 
 static int bench(int argc, char **argv)
 {
-	char *args[] = { argv[2], "--socket-path", argv[3], NULL };
+	unsigned int depth = 1;
+	int spin = 0;
 	uint8_t key[16] = { 7 }, pl[632];
-	double secs = atof(argv[4]);
 	struct guest g;
+	char *args[4];
+	double secs;
 	int64_t enc;
 	int fd, i;
 
+	for (;;) {
+		if (argc > 3 && !strcmp(argv[2], "--depth")) {
+			depth = (unsigned int)atoi(argv[3]);
+			argv += 2;
+			argc -= 2;
+		} else if (argc > 2 && !strcmp(argv[2], "--poll")) {
+			spin = 1;
+			argv++;
+			argc--;
+		} else {
+			break;
+		}
+	}
+	if (argc < 6 || depth < 1 || depth > BENCH_MAX_DEPTH)
+		return 2;
+	args[0] = argv[2];
+	args[1] = "--socket-path";
+	args[2] = argv[3];
+	args[3] = NULL;
+	secs = atof(argv[4]);
 	vcryptod = argv[2];
 	sock_path = argv[3];
+	memsz = BENCH_MEMSZ;
 	vcd_pid = spawn(args, -1);
 	if (vcd_pid < 0 || wait_line("listening on") || (fd = open_conn()) < 0 ||
 	    guest_setup(fd, &g)) {
 		fprintf(stderr, "vhost-client --bench: cannot set up vcryptod\n");
 		return 1;
 	}
+	if (spin)
+		g.avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
 	session_payload(pl, 632, VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
 			VIRTIO_CRYPTO_OP_ENCRYPT);
 	enc = create(fd, pl, 632);
 	for (i = 5; i < argc && enc >= 0; i++) {
 		uint32_t len = (uint32_t)atoi(argv[i]);
 		unsigned long ops = 0;
-		double t0 = now(), t;
+		double t0 = now(), t, vcd0 = proc_cpu_ns(vcd_pid), me0 = self_cpu_ns();
+		double vcd, me;
+		unsigned int k;
 
-		if (len == 0 || len > 0x20000 || len % 16)
+		if (len == 0 || len > BENCH_MAX_LEN || len % 16)
 			return 2;
 		do {
-			put_big(&g, (uint64_t)enc, len);
-			if (kick_and_wait(&g, g.avail->idx) || g.mem[0x60000] != 0) {
-				fprintf(stderr, "vhost-client --bench: request failed\n");
+			for (k = 0; k < depth; k++)
+				put_big(&g, k, (uint64_t)enc, len);
+			if ((spin ? kick_and_spin : kick_and_wait)(&g, g.avail->idx)) {
+				fprintf(stderr, "vhost-client --bench: no completion\n");
 				return 1;
 			}
-			ops++;
+			for (k = 0; k < depth; k++)
+				if (g.mem[0x10000 + 0x200 * k + 0x1ff] != 0) {
+					fprintf(stderr, "vhost-client --bench: request failed\n");
+					return 1;
+				}
+			ops += depth;
 			t = now() - t0;
 		} while (t < secs);
-		printf("backend %u %.0f %.2f %.1f\n", len, ops / t, ops * (double)len / t / 1e6,
-		       t / ops * 1e6);
+		vcd = proc_cpu_ns(vcd_pid) - vcd0;
+		me = self_cpu_ns() - me0;
+		printf("backend %u %.0f %.2f %.1f %.1f %.1f\n", len, ops / t,
+		       ops * (double)len / t / 1e6, t / ops * 1e6, vcd / ops / 1e3,
+		       me / ops / 1e3);
 	}
 	close(fd);
 	guest_free(&g);
@@ -1492,7 +1599,8 @@ int main(int argc, char **argv)
 	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: vhost-client VCRYPTOD SOCKET-PATH\n"
-			"       vhost-client --bench VCRYPTOD SOCKET-PATH SECONDS SIZE...\n");
+			"       vhost-client --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH "
+			"SECONDS SIZE...\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
