@@ -1478,9 +1478,9 @@ static uint64_t post_many(struct fake_guest *g, uint64_t sid, unsigned int n,
 
 /*
  * Rounds of 8 requests too large to be served inline, so 7 of each round go
- * to two workers: jobs are made for the first round at most and reused
- * afterwards (the ASan build checks that nothing leaks), and every result
- * is OpenSSL's.
+ * to two workers: no more jobs are made than were ever in flight at once
+ * (at most 7 for the 140 handed over), the rest are reused (the ASan build
+ * checks that nothing leaks), and every result is OpenSSL's.
  */
 static int t_job_reuse(struct fake_guest *g)
 {
@@ -1512,12 +1512,12 @@ static int t_job_reuse(struct fake_guest *g)
 			REQUIRE(current, !memcmp(fg_host(g, dst + k * len),
 						 want, len),
 				"round %u request %u differs from OpenSSL", round, k);
-		if (!round)
-			made = d.jobs_made;
-		REQUIRE(current, d.jobs_made == made, "%u jobs made by round %u, %u by the "
-			"first", d.jobs_made, round, made);
+		/* As many as were ever in flight at once, however the workers
+		 * raced: never one per request (7 are handed over a round). */
+		made = d.jobs_made;
+		REQUIRE(current, made >= 1 && made <= 7, "%u jobs made by round %u, "
+			"%u requests handed over", made, round, 7 * (round + 1));
 	}
-	REQUIRE(current, made >= 1 && made <= 7, "%u jobs for 7 handed over", made);
 	device_destroy(&d);
 	workers_stop(pool);
 	return 0;
