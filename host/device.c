@@ -250,12 +250,16 @@ static int to_worker(struct device *d, const struct chain *c)
 	return 0;
 }
 
-/* Write what this pass served to the used ring and signal for it and for
- * what the workers completed meanwhile; last: the pass is over. */
+/*
+ * Write what this pass served to the used ring and signal for it, and for
+ * what the workers completed meanwhile; with nothing of ours, only as a
+ * worker would (the last job in flight, or MAX_UNSIGNALLED waiting).
+ * last: the pass is over.
+ */
 static void flush_done(struct device *d, int last)
 {
 	unsigned int i;
-	int signal;
+	int signal = 0;
 
 	pthread_mutex_lock(&d->used_lock);
 	for (i = 0; i < d->ndone; i++)
@@ -263,10 +267,11 @@ static void flush_done(struct device *d, int last)
 	if (d->ndone)
 		vring_flush(&d->vr);
 	d->unsignalled += d->ndone;
-	d->ndone = 0;
 	if (last)
 		d->in_pass = 0;
-	signal = take_signal(d);
+	if (d->ndone || !d->in_flight || d->unsignalled >= MAX_UNSIGNALLED)
+		signal = take_signal(d);
+	d->ndone = 0;
 	pthread_mutex_unlock(&d->used_lock);
 	if (signal)
 		notify(d);
@@ -337,7 +342,9 @@ static void process(struct device *d)
 			d->broken_logged = 1;
 			break;
 		}
-		/* Before any completion of this batch is seen by the guest. */
+		/* The ring is empty: what was served goes to the guest now. */
+		if (!held)
+			flush_done(d, 0);
 		more = vring_publish_avail_event(&d->vr);
 		if (held) {
 			serve_inline(d, held);
