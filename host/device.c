@@ -342,9 +342,7 @@ static void process(struct device *d)
 			d->broken_logged = 1;
 			break;
 		}
-		/* The ring is empty: what was served goes to the guest now. */
-		if (!held)
-			flush_done(d, 0);
+		/* Before any completion of this batch is seen by the guest. */
 		more = vring_publish_avail_event(&d->vr);
 		if (held) {
 			serve_inline(d, held);

@@ -522,6 +522,28 @@ static void put_request(struct guest *g, unsigned int k, uint32_t opcode,
 	post_chain(g, 5 * k, addrs, lens);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Kick, then spin until used->idx reaches want (a polling driver). */
+static int kick_and_spin(struct guest *g, uint16_t want)
+{
+	uint64_t one = 1;
+	double limit = now() + HANG_MS / 1000.0;
+
+	if (write(g->kick, &one, 8) != 8)
+		return -1;
+	while (__atomic_load_n(&g->used->idx, __ATOMIC_ACQUIRE) != want)
+		if (now() > limit)
+			return -1;
+	return 0;
+}
+
 /* Kick, then wait for the call eventfd until used->idx reaches want. */
 static int kick_and_wait(struct guest *g, uint16_t want)
 {
@@ -955,6 +977,74 @@ static int c_data_path(void)
 	REQUIRE(current, recv_reply(fd, &m) == 8, "GET_VRING_BASE reply");
 	memcpy(st, m.payload, 8);
 	REQUIRE(current, st[0] == 0 && st[1] == 4, "vring base {%u, %u}", st[0], st[1]);
+	close(fd);
+	guest_free(&g);
+	return alive_no_leak();
+}
+
+/* Writes of the call eventfd so far, once vcryptod is done with what it
+ * served: a message's reply comes after the pass that served them. */
+static int calls_so_far(int fd, struct guest *g, uint64_t *n)
+{
+	struct pollfd p = { g->call, POLLIN, 0 };
+	uint64_t f;
+
+	*n = 0;
+	if (get_u64(fd, VU_GET_FEATURES, &f))
+		return -1;
+	if (poll(&p, 1, 0) == 1 && read(g->call, n, 8) != 8)
+		return -1;
+	return 0;
+}
+
+/*
+ * Event suppression over the socket: with VRING_AVAIL_F_NO_INTERRUPT no
+ * call; with EVENT_IDX negotiated (the flag then means nothing) the first
+ * completion is signalled, one short of used_event is not, the one that
+ * reaches it is.
+ */
+static int c_event_suppression(void)
+{
+	uint8_t key[16] = { 3 }, iv[16] = { 4 }, pt[64] = { 5 }, pl[VU_SESSION_SIZE_7];
+	uint64_t f = (1ull << 29) | (1ull << 32), n;
+	uint16_t *used_event;
+	struct guest g;
+	int64_t enc;
+	int fd = open_conn(), k;
+
+	REQUIRE(current, fd >= 0 && guest_setup(fd, &g) == 0, "setup");
+	session_payload(pl, sizeof(pl), VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, key,
+			VIRTIO_CRYPTO_OP_ENCRYPT);
+	enc = create(fd, pl, sizeof(pl));
+	REQUIRE(current, enc >= 0, "session");
+	g.avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	REQUIRE(current, kick_and_spin(&g, 1) == 0, "no completion");
+	REQUIRE(current, calls_so_far(fd, &g, &n) == 0 && n == 0,
+		"%llu calls under NO_INTERRUPT", (unsigned long long)n);
+	close(fd);
+	guest_free(&g);
+
+	fd = open_conn();
+	REQUIRE(current, fd >= 0, "connect");
+	REQUIRE(current, acked(fd, VU_SET_FEATURES, &f, 8, NULL, 0) == 0, "SET_FEATURES");
+	REQUIRE(current, guest_setup(fd, &g) == 0, "setup");
+	enc = create(fd, pl, sizeof(pl));
+	REQUIRE(current, enc >= 0, "session");
+	g.avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	used_event = &g.avail->ring[NUM];
+	put_request(&g, 0, VIRTIO_CRYPTO_CIPHER_ENCRYPT, (uint64_t)enc, iv, pt, 64);
+	REQUIRE(current, kick_and_spin(&g, 1) == 0, "no completion");
+	REQUIRE(current, calls_so_far(fd, &g, &n) == 0 && n == 1,
+		"%llu calls for the first completion", (unsigned long long)n);
+	*used_event = 2;	/* wake me when the second from here is there */
+	for (k = 1; k < 3; k++) {
+		put_request(&g, (unsigned int)k, VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+			    (uint64_t)enc, iv, pt, 64);
+		REQUIRE(current, kick_and_spin(&g, (uint16_t)(k + 1)) == 0, "no completion");
+	}
+	REQUIRE(current, calls_so_far(fd, &g, &n) == 0 && n == 1,
+		"%llu calls for two completions up to used_event", (unsigned long long)n);
 	close(fd);
 	guest_free(&g);
 	return alive_no_leak();
@@ -1418,14 +1508,6 @@ static int c_stalled_message_sigterm(void)
 
 /* ---- --bench: vcryptod's own cost per request, no guest involved ---- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Bench layout: request k's header, IV and status at 0x10000 + 0x200 k,
  * one source for all at BENCH_SRC, its own destination at BENCH_DST. */
 #define BENCH_MEMSZ	(4u << 20)
@@ -1484,21 +1566,6 @@ static double self_cpu_ns(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-/* --poll: as a guest driver in polling mode, ask for no interrupt
- * (VRING_AVAIL_F_NO_INTERRUPT) and spin on the used index instead. */
-static int kick_and_spin(struct guest *g, uint16_t want)
-{
-	uint64_t one = 1;
-	double limit = now() + HANG_MS / 1000.0;
-
-	if (write(g->kick, &one, 8) != 8)
-		return -1;
-	while (__atomic_load_n(&g->used->idx, __ATOMIC_ACQUIRE) != want)
-		if (now() > limit)
-			return -1;
-	return 0;
 }
 
 static int bench(int argc, char **argv)
@@ -1629,6 +1696,8 @@ int main(int argc, char **argv)
 	vhost_case("truncated messages", c_truncated);
 	vhost_case("data path: SP 800-38A through shared memory, batch, vring base",
 	    c_data_path);
+	vhost_case("event suppression: NO_INTERRUPT, EVENT_IDX's used_event",
+		   c_event_suppression);
 	vhost_case("new memory table with requests in flight", c_mem_table_in_flight);
 	vhost_case("ring fds before the memory table", c_kick_first);
 	vhost_case("ring set up again without GET_VRING_BASE (after a queue reset)",
