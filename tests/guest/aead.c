@@ -120,7 +120,7 @@ void test_aead_vectors(void)
 
 		err = cdev_session(fd, a->id, key, (uint32_t)klen, &ses);
 		if (!report(!err, "aead-vectors", "%s: CIOCGSESSION: %s",
-			    vectors[v].what, errname(err)))
+			    vectors[v].what, cdev_errname(err)))
 			continue;
 		dev_iv(a, iv, nonce, nlen);
 		op = auth_op(ses, COP_ENCRYPT, aad, (uint32_t)alen, pt, out,
@@ -129,7 +129,7 @@ void test_aead_vectors(void)
 		report(!err && op.len == clen && !memcmp(out, ct, clen) &&
 		       op.tag == out + plen, "aead-vectors",
 		       "%s: encrypt: %s, len %u, tag at dst+%td", vectors[v].what,
-		       err ? errname(err) : memcmp(out, ct, clen) ? "differs" : "ok",
+		       err ? cdev_errname(err) : memcmp(out, ct, clen) ? "differs" : "ok",
 		       op.len, op.tag - out);
 		memset(out, 0xa5, sizeof(out));
 		op = auth_op(ses, COP_DECRYPT, aad, (uint32_t)alen, ct, out,
@@ -137,7 +137,7 @@ void test_aead_vectors(void)
 		err = cdev_authcrypt(fd, &op);
 		report(!err && op.len == plen && !memcmp(out, pt, plen), "aead-vectors",
 		       "%s: decrypt: %s, len %u", vectors[v].what,
-		       err ? errname(err) : memcmp(out, pt, plen) ? "differs" : "ok",
+		       err ? cdev_errname(err) : memcmp(out, pt, plen) ? "differs" : "ok",
 		       op.len);
 		cdev_free(fd, ses);
 	}
@@ -173,7 +173,7 @@ static const char *trip(int fd, const struct aead *a, size_t keylen,
 	rng_fill(pt, len);
 	err = cdev_session(fd, a->id, key, (uint32_t)keylen, &ses);
 	if (err) {
-		snprintf(why, sizeof(why), "CIOCGSESSION: %s", errname(err));
+		snprintf(why, sizeof(why), "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -185,7 +185,7 @@ static const char *trip(int fd, const struct aead *a, size_t keylen,
 	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len + tag || memcmp(dst, want, len + tag)) {
 		snprintf(why, sizeof(why), "encrypt: %s (len %u)", err ?
-			 errname(err) : "differs from OpenSSL", op.len);
+			 cdev_errname(err) : "differs from OpenSSL", op.len);
 		msg = why;
 		goto free;
 	}
@@ -202,7 +202,7 @@ static const char *trip(int fd, const struct aead *a, size_t keylen,
 	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len || memcmp(dst, pt, len)) {
 		snprintf(why, sizeof(why), "decrypt: %s (len %u)", err ?
-			 errname(err) : "differs from the plaintext", op.len);
+			 cdev_errname(err) : "differs from the plaintext", op.len);
 		msg = why;
 	}
 free:
@@ -284,7 +284,7 @@ void test_aead_forged(void)
 		rng_fill(pt, sizeof(pt));
 		err = cdev_session(fd, a->id, key, sizeof(key), &ses);
 		if (!report(!err, "aead-forged", "%s: CIOCGSESSION: %s", a->name,
-			    errname(err)))
+			    cdev_errname(err)))
 			continue;
 		oracle(a, sizeof(key), key, nonce, a->nonce, aad, sizeof(aad), pt,
 		       sizeof(pt), 16, ct);
@@ -309,7 +309,7 @@ void test_aead_forged(void)
 				report(err == EBADMSG && !memcmp(out, before, sizeof(out)),
 				       "aead-forged", "%s: %s bit flipped%s: %s, dst %s",
 				       a->name, what[w], in_place ? ", in place" : "",
-				       errname(err), memcmp(out, before, sizeof(out)) ?
+				       cdev_errname(err), memcmp(out, before, sizeof(out)) ?
 				       "written" : "untouched");
 				*flip ^= 0x01;
 			}
@@ -319,7 +319,7 @@ void test_aead_forged(void)
 			     16, iv);
 		err = cdev_authcrypt(fd, &op);
 		report(!err && !memcmp(out, pt, sizeof(pt)), "aead-forged",
-		       "%s: the original opens: %s", a->name, errname(err));
+		       "%s: the original opens: %s", a->name, cdev_errname(err));
 		cdev_free(fd, ses);
 	}
 	close(fd);
@@ -337,14 +337,14 @@ void test_aead_errors(void)
 		return;
 	memset(aad, 0, sizeof(aad));
 	err = cdev_session(fd, CRYPTO_AES_GCM, key, 20, &ses);
-	report(err == EINVAL, "aead-errors", "GCM with a 20-byte key: %s", errname(err));
+	report(err == EINVAL, "aead-errors", "GCM with a 20-byte key: %s", cdev_errname(err));
 	err = cdev_session_op(fd, CRYPTO_AES_GCM, key, 16, CRYPTO_SHA1_HMAC, key, 16,
 			      &ses);
-	report(err == EINVAL, "aead-errors", "GCM with a MAC: %s", errname(err));
+	report(err == EINVAL, "aead-errors", "GCM with a MAC: %s", cdev_errname(err));
 	if (cdev_session(fd, CRYPTO_AES_GCM, key, 16, &gcm) ||
 	    cdev_session(fd, CRYPTO_AES_CCM, key, 16, &ccm) ||
 	    cdev_session(fd, CRYPTO_AES_CBC, key, 16, &cbc)) {
-		report(false, "aead-errors", "sessions: %s", errname(errno));
+		report(false, "aead-errors", "sessions: %s", cdev_errname(errno));
 		close(fd);
 		return;
 	}
@@ -386,17 +386,17 @@ void test_aead_errors(void)
 		op.flags = cases[i].flags;
 		err = cdev_authcrypt(fd, &op);
 		report(err == cases[i].want, "aead-errors", "%s: %s (want %s)",
-		       cases[i].what, errname(err), errname(cases[i].want));
+		       cases[i].what, cdev_errname(err), cdev_errname(cases[i].want));
 	}
 	err = cdev_crypt(fd, gcm, COP_ENCRYPT, 0, buf, buf, 16, iv);
 	report(err == EINVAL, "aead-errors", "CIOCCRYPT on a GCM session: %s",
-	       errname(err));
+	       cdev_errname(err));
 	/* After every refusal the session still works (GCM, 4-byte tag). */
 	iv[0] = 1;
 	op = auth_op(gcm, COP_ENCRYPT, NULL, 0, buf, buf, 16, 4, iv);
 	err = cdev_authcrypt(fd, &op);
 	report(!err && op.len == 20, "aead-errors", "then a good operation: %s, len %u",
-	       errname(err), op.len);
+	       cdev_errname(err), op.len);
 	cdev_free(fd, gcm);
 	cdev_free(fd, ccm);
 	cdev_free(fd, cbc);
@@ -416,7 +416,7 @@ void test_aead_sessinfo(void)
 		int err = cdev_session(fd, aeads[i].id, key, sizeof(key), &ses);
 
 		if (!report(!err, "aead-sessinfo", "%s: CIOCGSESSION: %s",
-			    aeads[i].name, errname(err)))
+			    aeads[i].name, cdev_errname(err)))
 			continue;
 		si.ses = ses;
 		err = ioctl(fd, CIOCGSESSINFO, &si) ? errno : 0;
@@ -425,7 +425,7 @@ void test_aead_sessinfo(void)
 		       !strstr(si.cipher_info.cra_driver_name, "virtio") &&
 		       !(si.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY), "aead-sessinfo",
 		       "%s: %s, '%s' by '%s', flags %#x (software: no "
-		       "KERNEL_DRIVER_ONLY)", aeads[i].name, errname(err),
+		       "KERNEL_DRIVER_ONLY)", aeads[i].name, cdev_errname(err),
 		       si.cipher_info.cra_name, si.cipher_info.cra_driver_name,
 		       si.flags);
 		cdev_free(fd, ses);
@@ -469,7 +469,7 @@ void test_aead_garbage(void)
 	for (size_t i = 0; i < NAEADS; i++) {
 		err = cdev_session(fd, aeads[i].id, key, sizeof(key), &ses[i]);
 		if (!report(!err, "aead-garbage", "%s: CIOCGSESSION: %s",
-			    aeads[i].name, errname(err)))
+			    aeads[i].name, cdev_errname(err)))
 			goto out;
 	}
 	for (size_t i = NAEADS; i < NSES; i++) {
@@ -478,7 +478,7 @@ void test_aead_garbage(void)
 		err = cdev_session_op(fd, c[0], key24, c[0] == CRYPTO_3DES_CBC ? 24 : 16,
 				      c[1], mackey, sizeof(mackey), &ses[i]);
 		if (!report(!err, "aead-garbage", "cipher %u + MAC %u: CIOCGSESSION: %s",
-			    c[0], c[1], errname(err)))
+			    c[0], c[1], cdev_errname(err)))
 			goto out;
 	}
 	for (calls = 0; calls < CALLS; calls++) {
@@ -514,7 +514,7 @@ void test_aead_garbage(void)
 		for (e = 0; e < 5 && ok_errs[e] != err; e++)
 			;
 		if (e == 5 && bad++ < 5)
-			report(false, "aead-garbage", "call %u: %s", calls, errname(err));
+			report(false, "aead-garbage", "call %u: %s", calls, cdev_errname(err));
 		else if (e < 5)
 			answers[e]++;
 	}
@@ -529,7 +529,7 @@ void test_aead_garbage(void)
 					  16, 16, iv);
 	err = cdev_authcrypt(fd, &op);
 	report(!err && !memcmp(out, want, 32), "aead-garbage",
-	       "then GCM test case 2 on the same session: %s%s", errname(err),
+	       "then GCM test case 2 on the same session: %s%s", cdev_errname(err),
 	       !err && memcmp(out, want, 32) ? ", differs" : "");
 out:
 	close(fd);

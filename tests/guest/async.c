@@ -159,7 +159,7 @@ void test_async_random(void)
 	for (size_t i = 0; i < DEPTH; i++) {
 		err = slot_open(fd, &slots[i], &kinds[i % NKINDS]);
 		if (!report(!err, "async-random", "%s session: %s",
-			    kinds[i % NKINDS].name, errname(err)))
+			    kinds[i % NKINDS].name, cdev_errname(err)))
 			goto out;
 	}
 	while (done < 400 && !why) {
@@ -169,7 +169,7 @@ void test_async_random(void)
 			slot_fill(&slots[i], &op);
 			err = submit(fd, &op);
 			if (err) {
-				why = errname(err);
+				why = cdev_errname(err);
 				break;
 			}
 			slots[i].busy = true;
@@ -188,7 +188,7 @@ void test_async_random(void)
 				break;
 			}
 			if (err) {
-				why = errname(err);
+				why = cdev_errname(err);
 				break;
 			}
 			w = slot_check(sl);
@@ -235,7 +235,7 @@ void test_async_bounds(void)
 	report(ev == POLLOUT, "async-bounds", "idle file: POLLOUT only (%#x)", ev);
 	err = fetch(fd, &op);
 	report(err == EBUSY, "async-bounds", "fetch with nothing submitted: %s",
-	       errname(err));
+	       cdev_errname(err));
 	rng_fill(in, sizeof(in));
 	rng_fill(iv, sizeof(iv));
 	for (int i = 0; i < ASYNC_MAX; i++) {
@@ -243,13 +243,13 @@ void test_async_bounds(void)
 					.src = in[i], .dst = out[i], .iv = iv[i] };
 		err = submit(fd, &op);
 		if (!report(!err, "async-bounds", "submission %d: %s", i + 1,
-			    errname(err)) )
+			    cdev_errname(err)) )
 			goto out;
 	}
 	op.src = in[0];
 	err = submit(fd, &op);
 	report(err == EBUSY, "async-bounds", "submission %d: %s (want EBUSY)",
-	       ASYNC_MAX + 1, errname(err));
+	       ASYNC_MAX + 1, cdev_errname(err));
 	ev = ready(fd, POLLOUT, 0);
 	report(!(ev & POLLOUT), "async-bounds", "%d outstanding: no POLLOUT (%#x)",
 	       ASYNC_MAX, ev);
@@ -266,9 +266,9 @@ void test_async_bounds(void)
 	}
 	report(right == ASYNC_MAX, "async-bounds", "%u of %d fetched after POLLIN "
 	       "are OpenSSL's%s%s", right, ASYNC_MAX, err ? ": " : "",
-	       err ? errname(err) : "");
+	       err ? cdev_errname(err) : "");
 	err = fetch(fd, &op);
-	report(err == EBUSY, "async-bounds", "one fetch too many: %s", errname(err));
+	report(err == EBUSY, "async-bounds", "one fetch too many: %s", cdev_errname(err));
 	ev = ready(fd, POLLIN | POLLOUT, 0);
 	report(ev == POLLOUT, "async-bounds", "all fetched: POLLOUT only (%#x)", ev);
 	cdev_free(fd, ses);
@@ -293,10 +293,10 @@ void test_async_errors(void)
 	op = (struct crypt_op){ .ses = ses ^ 1, .op = COP_ENCRYPT, .len = 16,
 				.src = in, .dst = out, .iv = iv };
 	err = submit(fd, &op);
-	report(err == EINVAL, "async-errors", "unknown session: %s", errname(err));
+	report(err == EINVAL, "async-errors", "unknown session: %s", cdev_errname(err));
 	err = ioctl(fd, CIOCASYNCCRYPT, (void *)8) ? errno : 0;
 	report(err == EFAULT, "async-errors", "argument at address 8: %s",
-	       errname(err));
+	       cdev_errname(err));
 
 	static const struct {
 		const char *what;
@@ -316,7 +316,7 @@ void test_async_errors(void)
 					.dst = cases[i].dst, .iv = iv };
 		err = submit(fd, &op);
 		if (!report(!err, "async-errors", "%s: submitted: %s", cases[i].what,
-			    errname(err)))
+			    cdev_errname(err)))
 			continue;
 		if (!(ready(fd, POLLIN, 60000) & POLLIN)) {
 			report(false, "async-errors", "%s: no POLLIN", cases[i].what);
@@ -327,7 +327,7 @@ void test_async_errors(void)
 		report(err == cases[i].want && got.len == cases[i].len &&
 		       got.dst == cases[i].dst, "async-errors",
 		       "%s: fetched %s with its own crypt_op (want %s)",
-		       cases[i].what, errname(err), errname(cases[i].want));
+		       cases[i].what, cdev_errname(err), cdev_errname(cases[i].want));
 	}
 	cdev_free(fd, ses);
 out:
@@ -407,7 +407,7 @@ void test_async_close(void)
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, in, out, 64, iv);
 	oracle_aes("CBC", true, key, 16, iv, in, want, 64);
 	report(!err && !memcmp(out, want, 64), "async-close",
-	       "then a new file's CIOCCRYPT is OpenSSL's: %s", errname(err));
+	       "then a new file's CIOCCRYPT is OpenSSL's: %s", cdev_errname(err));
 	if (fd >= 0)
 		close(fd);
 }
@@ -456,7 +456,7 @@ void test_async_garbage(void)
 		if (err == EBUSY)
 			busy++;
 		else if (err && err != EINVAL && bad++ < 5)
-			report(false, "async-garbage", "submit %u: %s", c, errname(err));
+			report(false, "async-garbage", "submit %u: %s", c, cdev_errname(err));
 		sent += !err;
 		/* Drain now and then, into a good or a hostile argument. */
 		while (rng_range(0, 3) == 0 || err == EBUSY) {
@@ -478,7 +478,7 @@ void test_async_garbage(void)
 			for (e = 0; e < 4 && ok_fetch[e] != err; e++)
 				;
 			if (e == 4 && bad++ < 5)
-				report(false, "async-garbage", "fetch: %s", errname(err));
+				report(false, "async-garbage", "fetch: %s", cdev_errname(err));
 		}
 	}
 	while (fetched < sent && (ready(fd, POLLIN, 60000) & POLLIN))
@@ -489,13 +489,13 @@ void test_async_garbage(void)
 	       CALLS, sent, fetched, busy, bad);
 	err = fetch(fd, &op);
 	report(err == EBUSY && (ready(fd, POLLIN | POLLOUT, 0) == POLLOUT),
-	       "async-garbage", "nothing left over: %s", errname(err));
+	       "async-garbage", "nothing left over: %s", cdev_errname(err));
 	slot_fill(&slots[0], &op);
 	err = submit(fd, &op);
 	if (!err && (ready(fd, POLLIN, 60000) & POLLIN))
 		err = fetch(fd, &op);
 	report(!err && !slot_check(&slots[0]), "async-garbage",
-	       "then an AES-CBC operation is OpenSSL's: %s", errname(err));
+	       "then an AES-CBC operation is OpenSSL's: %s", cdev_errname(err));
 out:
 	for (size_t i = 0; i < NKINDS; i++)
 		slot_close(&slots[i]);

@@ -142,7 +142,7 @@ static const char *tls_trip(int fd, const struct suite *c, size_t len,
 	rng_fill(aad, sizeof(aad));
 	err = open_suite(fd, c, &k, &ses);
 	if (err) {
-		snprintf(why, sizeof(why), "CIOCGSESSION: %s", errname(err));
+		snprintf(why, sizeof(why), "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -153,7 +153,7 @@ static const char *tls_trip(int fd, const struct suite *c, size_t len,
 		    (uint32_t)tag, iv);
 	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != n || memcmp(buf, want, n)) {
-		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? errname(err) :
+		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? cdev_errname(err) :
 			 op.len != n ? "wrong length" : "record differs");
 		msg = why;
 		goto free;
@@ -163,7 +163,7 @@ static const char *tls_trip(int fd, const struct suite *c, size_t len,
 		    (uint32_t)tag, iv);
 	err = cdev_authcrypt(fd, &op);
 	if (err || op.len != len || memcmp(buf, pt, len)) {
-		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? errname(err) :
+		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? cdev_errname(err) :
 			 op.len != len ? "wrong length" : "plaintext differs");
 		msg = why;
 	}
@@ -219,7 +219,7 @@ static void tls_tampered(int fd, uint32_t ses, const char *what, const uint8_t *
 	op = tls_op(ses, COP_DECRYPT, aad, (uint32_t)alen, buf, (uint32_t)n, 0, iv);
 	err = cdev_authcrypt(fd, &op);
 	report(err == EBADMSG && !memcmp(before, buf, n), "tls-forged",
-	       "%s: %s, buffer %s", what, errname(err),
+	       "%s: %s, buffer %s", what, cdev_errname(err),
 	       memcmp(before, buf, n) ? "CHANGED" : "untouched");
 	free(before);
 }
@@ -313,7 +313,7 @@ void test_tls_iv(void)
 			memcpy(wiv, iv, 16);
 	}
 	report(same, "tls-iv", "3 records, the last 2 without an iv: %s",
-	       err ? errname(err) : same ? "OpenSSL's chain" : "differ");
+	       err ? cdev_errname(err) : same ? "OpenSSL's chain" : "differ");
 	report(!memcmp(wiv, want[0] + n[0] - 16, 16), "tls-iv",
 	       "WRITE_IV gives the record's last ciphertext block");
 	cdev_free(fd, ses);
@@ -340,8 +340,8 @@ void test_tls_errors(void)
 		goto out;
 
 #define WANT(e, what) do { int got_ = cdev_authcrypt(fd, &op); \
-	report(got_ == (e), "tls-errors", "%s: %s (want %s)", what, errname(got_), \
-	       errname(e)); } while (0)
+	report(got_ == (e), "tls-errors", "%s: %s (want %s)", what, cdev_errname(got_), \
+	       cdev_errname(e)); } while (0)
 	op = tls_op(ses, COP_ENCRYPT, aad, 13, buf, 64, 0, iv);
 	op.dst = other;
 	WANT(EINVAL, "src != dst");
@@ -377,7 +377,7 @@ void test_tls_errors(void)
 		int got = cdev_crypt(fd, tses, COP_ENCRYPT, 0, buf, buf, 64, iv);
 
 		report(got == EINVAL, "tls-errors", "TLS11 session on CIOCCRYPT: %s",
-		       errname(got));
+		       cdev_errname(got));
 		op = tls_op(tses, COP_ENCRYPT, aad, 13, buf, 64, 0, iv);
 		op.flags = COP_FLAG_AEAD_SRTP_TYPE;
 		WANT(EINVAL, "TLS11 session in SRTP form");
@@ -392,7 +392,7 @@ void test_tls_errors(void)
 					  32, CRYPTO_SHA1_HMAC, k.mackey, 32, &tses);
 
 		report(got == EINVAL, "tls-errors", "TLS12 session with HMAC-SHA1: %s",
-		       errname(got));
+		       cdev_errname(got));
 	}
 #undef WANT
 	cdev_free(fd, hses);
@@ -445,7 +445,7 @@ void test_srtp_vectors(void)
 	op = srtp_op(ses, COP_ENCRYPT, pkt, 12, 48, sizeof(pkt), tag, 10, iv);
 	err = cdev_authcrypt(fd, &op);
 	report(!err && !memcmp(pkt + 12, want, 48), "srtp-vectors",
-	       "RFC 3711 B.2 keystream: %s", err ? errname(err) :
+	       "RFC 3711 B.2 keystream: %s", err ? cdev_errname(err) :
 	       memcmp(pkt + 12, want, 48) ? "differs" : "matches");
 	mac_oracle(c, &k, pkt, sizeof(pkt), pkt, 0, mac);
 	report(!err && !memcmp(tag, mac, 10), "srtp-vectors",
@@ -478,7 +478,7 @@ static const char *srtp_trip(int fd, const struct suite *c, size_t header,
 	memcpy(pkt, want, total);
 	err = open_suite(fd, c, &k, &ses);
 	if (err) {
-		snprintf(why, sizeof(why), "CIOCGSESSION: %s", errname(err));
+		snprintf(why, sizeof(why), "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -489,7 +489,7 @@ static const char *srtp_trip(int fd, const struct suite *c, size_t header,
 		     (uint32_t)total, tag, (uint32_t)tag_len, iv);
 	err = cdev_authcrypt(fd, &op);
 	if (err || memcmp(pkt, want, total) || memcmp(tag, mac, tag_len)) {
-		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? errname(err) :
+		snprintf(why, sizeof(why), "encrypt %zu B: %s", len, err ? cdev_errname(err) :
 			 memcmp(pkt, want, total) ? "packet differs" : "tag differs");
 		msg = why;
 		goto free;
@@ -500,7 +500,7 @@ static const char *srtp_trip(int fd, const struct suite *c, size_t header,
 	err = cdev_authcrypt(fd, &op);
 	cipher_oracle(c, &k, want + header, want + header, len);	/* CTR: back */
 	if (err || memcmp(pkt, want, total)) {
-		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? errname(err) :
+		snprintf(why, sizeof(why), "decrypt %zu B: %s", len, err ? cdev_errname(err) :
 			 "packet differs");
 		msg = why;
 	}
@@ -579,7 +579,7 @@ void test_srtp_forged(void)
 			work[at] ^= 0x40;
 		report(err == EBADMSG && !memcmp(work, pkt, sizeof(pkt)), "srtp-forged",
 		       "bit flipped in %s byte %zu: %s, packet %s",
-		       at < sizeof(pkt) ? "packet" : "tag", at, errname(err),
+		       at < sizeof(pkt) ? "packet" : "tag", at, cdev_errname(err),
 		       memcmp(work, pkt, sizeof(pkt)) ? "CHANGED" : "untouched");
 	}
 free:
@@ -605,8 +605,8 @@ void test_srtp_errors(void)
 		    "srtp-errors", "sessions"))
 		goto out;
 #define WANT(e, what) do { int got_ = cdev_authcrypt(fd, &op); \
-	report(got_ == (e), "srtp-errors", "%s: %s (want %s)", what, errname(got_), \
-	       errname(e)); } while (0)
+	report(got_ == (e), "srtp-errors", "%s: %s (want %s)", what, cdev_errname(got_), \
+	       cdev_errname(e)); } while (0)
 	op = srtp_op(cbc, COP_ENCRYPT, pkt, 12, 160, 172, tag, 10, iv);
 	WANT(EINVAL, "a block cipher (AES-CBC)");
 	op = srtp_op(ses, COP_ENCRYPT, pkt, 257, 160, 417, tag, 10, iv);

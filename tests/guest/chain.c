@@ -74,7 +74,7 @@ static const char *trip(int fd, const struct chain *c, size_t len, size_t so,
 	rng_fill(pt, len);
 	err = open_chain(fd, c, &k, &ses);
 	if (err) {
-		snprintf(why, sizeof(why), "CIOCGSESSION: %s", errname(err));
+		snprintf(why, sizeof(why), "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -84,7 +84,7 @@ static const char *trip(int fd, const struct chain *c, size_t len, size_t so,
 	memcpy(iv, k.iv, sizeof(iv));
 	err = cdev_crypt_mac(fd, ses, COP_ENCRYPT, 0, src, dst, (uint32_t)len, iv, mac);
 	if (err || memcmp(dst, want, len) || memcmp(mac, want_mac, n)) {
-		snprintf(why, sizeof(why), "encrypt: %s", err ? errname(err) :
+		snprintf(why, sizeof(why), "encrypt: %s", err ? cdev_errname(err) :
 			 memcmp(dst, want, len) ? "ciphertext differs" : "MAC differs");
 		msg = why;
 		goto free;
@@ -95,7 +95,7 @@ static const char *trip(int fd, const struct chain *c, size_t len, size_t so,
 	memcpy(iv, k.iv, sizeof(iv));
 	err = cdev_crypt_mac(fd, ses, COP_DECRYPT, 0, src, dst, (uint32_t)len, iv, mac);
 	if (err || memcmp(dst, pt, len) || memcmp(mac, want_mac, n)) {
-		snprintf(why, sizeof(why), "decrypt: %s", err ? errname(err) :
+		snprintf(why, sizeof(why), "decrypt: %s", err ? cdev_errname(err) :
 			 memcmp(dst, pt, len) ? "plaintext differs" : "MAC differs");
 		msg = why;
 	}
@@ -166,7 +166,7 @@ void test_chain_multipart(void)
 		rng_fill(pt, sizeof(pt));
 		err = open_chain(fd, c, &k, &ses);
 		if (!report(!err, "chain-multipart", "%s+%s: CIOCGSESSION: %s", c->evp,
-			    c->md, errname(err)))
+			    c->md, cdev_errname(err)))
 			continue;
 		cipher_oracle(c, true, &k, pt, want, LEN);
 		n = mac_oracle(c, &k, pt, LEN, want_mac);
@@ -186,8 +186,8 @@ void test_chain_multipart(void)
 		report(!e1 && !e2 && !e3 && !err && bad == EINVAL && !memcmp(ct, want, LEN) &&
 		       !memcmp(mac, want_mac, n), "chain-multipart",
 		       "%s+%s: UPDATEs at %zu and %zu, a refused length between (%s), "
-		       "FINAL of nothing: %s%s", c->evp, c->md, cut1, cut2, errname(bad),
-		       errname(e1 ? e1 : e2 ? e2 : e3 ? e3 : err),
+		       "FINAL of nothing: %s%s", c->evp, c->md, cut1, cut2, cdev_errname(bad),
+		       cdev_errname(e1 ? e1 : e2 ? e2 : e3 ? e3 : err),
 		       memcmp(ct, want, LEN) ? ", ciphertext differs" :
 		       memcmp(mac, want_mac, n) ? ", MAC differs" : "");
 		cdev_free(fd, ses);
@@ -206,7 +206,7 @@ void test_chain_sessinfo(void)
 	if (!report(fd >= 0, "chain-sessinfo", "open %s", cdev_path))
 		return;
 	err = open_chain(fd, &chains[0], &k, &ses);
-	if (!report(!err, "chain-sessinfo", "CIOCGSESSION: %s", errname(err))) {
+	if (!report(!err, "chain-sessinfo", "CIOCGSESSION: %s", cdev_errname(err))) {
 		close(fd);
 		return;
 	}
@@ -216,14 +216,14 @@ void test_chain_sessinfo(void)
 	       !strcmp(si.hash_info.cra_name, "hmac(sha256)") &&
 	       !(si.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY), "chain-sessinfo",
 	       "%s: '%s' by '%s', '%s' by '%s', flags %#x (the MAC is software)",
-	       errname(err), si.cipher_info.cra_name, si.cipher_info.cra_driver_name,
+	       cdev_errname(err), si.cipher_info.cra_name, si.cipher_info.cra_driver_name,
 	       si.hash_info.cra_name, si.hash_info.cra_driver_name, si.flags);
 	err = cdev_session_op(fd, CRYPTO_AES_CBC, k.key, 16, 9999, k.mackey, 20, &ses);
 	report(err == EINVAL, "chain-sessinfo", "AES-CBC with an unknown MAC: %s",
-	       errname(err));
+	       cdev_errname(err));
 	err = cdev_session_op(fd, CRYPTO_AES_CBC, k.key, 16, CRYPTO_SHA1_HMAC, k.mackey,
 			      513, &ses);
 	report(err == EINVAL, "chain-sessinfo", "AES-CBC with a 513-byte MAC key: %s",
-	       errname(err));
+	       cdev_errname(err));
 	close(fd);
 }

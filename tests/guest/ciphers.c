@@ -121,7 +121,7 @@ static bool session(int fd, const struct cipher *c, const uint8_t *key,
 		return false;
 	}
 	report(err == 0, check, "CIOCGSESSION %s, %zu-byte key: %s", c->name,
-	       keylen, errname(err));
+	       keylen, cdev_errname(err));
 	return err == 0;
 }
 
@@ -198,7 +198,7 @@ void test_cipher_vectors(void)
 	int fd = cdev_open();
 
 	if (!report(fd >= 0, "cipher-vectors open", "%s: %s", cdev_path,
-		    fd >= 0 ? "opened" : errname(errno)))
+		    fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t v = 0; v < sizeof(vectors) / sizeof(vectors[0]); v++) {
 		const struct cipher *c = find(vectors[v].id);
@@ -219,12 +219,12 @@ void test_cipher_vectors(void)
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, (uint32_t)len,
 				 vectors[v].iv ? iv2 : NULL);
 		report(!err && !memcmp(out, ct, len), check, "encrypt: %s, %s",
-		       errname(err), memcmp(out, ct, len) ? "differs" : "matches");
+		       cdev_errname(err), memcmp(out, ct, len) ? "differs" : "matches");
 		memcpy(iv2, iv, sizeof(iv));
 		err = cdev_crypt(fd, ses, COP_DECRYPT, 0, ct, out, (uint32_t)len,
 				 vectors[v].iv ? iv2 : NULL);
 		report(!err && !memcmp(out, pt, len), check, "decrypt: %s, %s",
-		       errname(err), memcmp(out, pt, len) ? "differs" : "matches");
+		       cdev_errname(err), memcmp(out, pt, len) ? "differs" : "matches");
 		cdev_free(fd, ses);
 	}
 	close(fd);
@@ -257,7 +257,7 @@ static const char *trip(int fd, const struct cipher *c, int k, size_t len,
 	rng_fill(pt, len);
 	err = cdev_session(fd, c->id, key, (uint32_t)keylen, &ses);
 	if (err) {
-		snprintf(why, sizeof(why), "CIOCGSESSION: %s", errname(err));
+		snprintf(why, sizeof(why), "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -268,7 +268,7 @@ static const char *trip(int fd, const struct cipher *c, int k, size_t len,
 			 c->ivlen ? iv2 : NULL);
 	if (err || (*oracled && memcmp(dst, want, len)) ||
 	    (!*oracled && !memcmp(dst, pt, len))) {
-		snprintf(why, sizeof(why), "encrypt: %s", err ? errname(err) :
+		snprintf(why, sizeof(why), "encrypt: %s", err ? cdev_errname(err) :
 			 *oracled ? "differs from OpenSSL" : "left the plaintext");
 		msg = why;
 		goto free;
@@ -283,7 +283,7 @@ static const char *trip(int fd, const struct cipher *c, int k, size_t len,
 	err = cdev_crypt(fd, ses, COP_DECRYPT, 0, src, dst, (uint32_t)len,
 			 c->ivlen ? iv2 : NULL);
 	if (err || memcmp(dst, pt, len)) {
-		snprintf(why, sizeof(why), "decrypt: %s", err ? errname(err) :
+		snprintf(why, sizeof(why), "decrypt: %s", err ? cdev_errname(err) :
 			 "differs from the plaintext");
 		msg = why;
 	}
@@ -304,7 +304,7 @@ void test_cipher_random(void)
 	int fd = cdev_open();
 
 	if (!report(fd >= 0, "cipher-random open", "%s: %s", cdev_path,
-		    fd >= 0 ? "opened" : errname(errno)))
+		    fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t i = 0; i < NCIPHERS; i++) {
 		const struct cipher *c = &ciphers[i];
@@ -351,7 +351,7 @@ void test_cipher_write_iv(void)
 	int fd = cdev_open();
 
 	if (!report(fd >= 0, "cipher-write-iv open", "%s: %s", cdev_path,
-		    fd >= 0 ? "opened" : errname(errno)))
+		    fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t i = 0; i < NCIPHERS; i++) {
 		const struct cipher *c = &ciphers[i];
@@ -381,7 +381,7 @@ void test_cipher_write_iv(void)
 					 pt + cut[p], ct + cut[p],
 					 (uint32_t)(cut[p + 1] - cut[p]), iv2);
 		report(!err && !memcmp(ct, want, sizeof(pt)), check,
-		       "encrypt in 3 parts: %s, %s", errname(err),
+		       "encrypt in 3 parts: %s, %s", cdev_errname(err),
 		       memcmp(ct, want, sizeof(pt)) ? "differs from OpenSSL" : "matches OpenSSL");
 		memcpy(iv2, iv, sizeof(iv));
 		for (int p = 0; p < 3 && !err; p++)
@@ -389,7 +389,7 @@ void test_cipher_write_iv(void)
 					 want + cut[p], ct + cut[p],
 					 (uint32_t)(cut[p + 1] - cut[p]), iv2);
 		report(!err && !memcmp(ct, pt, sizeof(pt)), check,
-		       "decrypt in 3 parts: %s, %s", errname(err),
+		       "decrypt in 3 parts: %s, %s", cdev_errname(err),
 		       memcmp(ct, pt, sizeof(pt)) ? "differs" : "gives the plaintext");
 		/* without an iv the session continues from the last operation */
 		memcpy(iv2, iv, sizeof(iv));
@@ -398,7 +398,7 @@ void test_cipher_write_iv(void)
 			err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt + 16, ct + 16,
 					 sizeof(pt) - 16, NULL);
 		report(!err && !memcmp(ct, want, sizeof(pt)), check,
-		       "continued without an iv: %s, %s", errname(err),
+		       "continued without an iv: %s, %s", cdev_errname(err),
 		       memcmp(ct, want, sizeof(pt)) ? "differs from OpenSSL" : "matches OpenSSL");
 		cdev_free(fd, ses);
 	}
@@ -410,7 +410,7 @@ void test_cipher_sessinfo(void)
 	int fd = cdev_open();
 
 	if (!report(fd >= 0, "cipher-sessinfo open", "%s: %s", cdev_path,
-		    fd >= 0 ? "opened" : errname(errno)))
+		    fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t i = 0; i < NCIPHERS; i++) {
 		const struct cipher *c = &ciphers[i];
@@ -434,7 +434,7 @@ void test_cipher_sessinfo(void)
 		       si.cipher_info.cra_driver_name[0] &&
 		       !!(si.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY) == offloaded, check,
 		       "%s: \"%s\" by \"%s\", flags 0x%x (KERNEL_DRIVER_ONLY iff offloaded)",
-		       errname(err), si.cipher_info.cra_name,
+		       cdev_errname(err), si.cipher_info.cra_name,
 		       si.cipher_info.cra_driver_name, si.flags);
 		cdev_free(fd, ses);
 	}
@@ -466,7 +466,7 @@ void test_cipher_errors(void)
 	int fd = cdev_open(), err;
 
 	if (!report(fd >= 0, "cipher-errors open", "%s: %s", cdev_path,
-		    fd >= 0 ? "opened" : errname(errno)))
+		    fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	rng_fill(key, sizeof(key));
 	for (size_t i = 0; i < sizeof(bad_keys) / sizeof(bad_keys[0]); i++) {
@@ -475,7 +475,7 @@ void test_cipher_errors(void)
 		snprintf(check, sizeof(check), "cipher-errors %s key of %u bytes",
 			 c->name, bad_keys[i].keylen);
 		err = cdev_session(fd, c->id, key, bad_keys[i].keylen, &ses);
-		report(err == EINVAL, check, "%s (want EINVAL)", errname(err));
+		report(err == EINVAL, check, "%s (want EINVAL)", cdev_errname(err));
 		if (!err)
 			cdev_free(fd, ses);
 	}
@@ -489,10 +489,10 @@ void test_cipher_errors(void)
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, buf, out, bad_lens[i].len,
 				 c->ivlen ? iv : NULL);
 		report(err == EINVAL, check, "not a multiple of %zu: %s (want EINVAL)",
-		       c->block, errname(err));
+		       c->block, cdev_errname(err));
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, buf, out, 0, c->ivlen ? iv : NULL);
 		snprintf(check, sizeof(check), "cipher-errors %s len 0", c->name);
-		report(err == EINVAL, check, "%s (want EINVAL)", errname(err));
+		report(err == EINVAL, check, "%s (want EINVAL)", cdev_errname(err));
 		cdev_free(fd, ses);
 	}
 	/* cryptodev-linux refuses these too (ARC4: no one-shot kernel mode) */
@@ -501,7 +501,7 @@ void test_cipher_errors(void)
 
 		snprintf(check, sizeof(check), "cipher-errors cipher %u", id);
 		err = cdev_session(fd, id, key, 16, &ses);
-		report(err == EINVAL, check, "%s (want EINVAL)", errname(err));
+		report(err == EINVAL, check, "%s (want EINVAL)", cdev_errname(err));
 	}
 	close(fd);
 }
@@ -548,11 +548,11 @@ void test_cipher_kill(void)
 	oracle(xts, 1, true, key, iv, pt, want, sizeof(pt));
 	err = cdev_crypt(fd, sx, COP_ENCRYPT, 0, pt, got, sizeof(pt), iv);
 	report(!err && !memcmp(got, want, sizeof(pt)), "cipher-kill",
-	       "XTS on the shared session afterwards: %s, %s", errname(err),
+	       "XTS on the shared session afterwards: %s, %s", cdev_errname(err),
 	       memcmp(got, want, sizeof(pt)) ? "differs" : "equals OpenSSL's");
 	err = cdev_crypt(fd, sd, COP_ENCRYPT, 0, pt, got, sizeof(pt), NULL);
 	report(!err, "cipher-kill", "3DES without an iv afterwards (the iv lock "
-	       "was let go): %s", errname(err));
+	       "was let go): %s", cdev_errname(err));
 out:
 	if (sx)
 		cdev_free(fd, sx);

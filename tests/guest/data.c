@@ -38,7 +38,7 @@ static const char *round_trip(int fd, size_t keylen, size_t len, size_t src_off,
 	oracle_aes("CBC", true, key, keylen, iv, pt, want, len);
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, (uint32_t)keylen, &ses);
 	if (err) {
-		snprintf(why, whylen, "CIOCGSESSION: %s", errname(err));
+		snprintf(why, whylen, "CIOCGSESSION: %s", cdev_errname(err));
 		msg = why;
 		goto out;
 	}
@@ -46,7 +46,7 @@ static const char *round_trip(int fd, size_t keylen, size_t len, size_t src_off,
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, src, dst, (uint32_t)len, iv2);
 	if (err || memcmp(dst, want, len)) {
-		snprintf(why, whylen, "encrypt: %s", err ? errname(err) :
+		snprintf(why, whylen, "encrypt: %s", err ? cdev_errname(err) :
 			 "ciphertext differs from OpenSSL's");
 		msg = why;
 		goto free;
@@ -60,7 +60,7 @@ static const char *round_trip(int fd, size_t keylen, size_t len, size_t src_off,
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_DECRYPT, 0, src, dst, (uint32_t)len, iv2);
 	if (err || memcmp(dst, pt, len)) {
-		snprintf(why, whylen, "decrypt: %s", err ? errname(err) :
+		snprintf(why, whylen, "decrypt: %s", err ? cdev_errname(err) :
 			 "plaintext differs from the original");
 		msg = why;
 	}
@@ -94,7 +94,7 @@ void test_roundtrip(void)
 	char check[96], why[128];
 	int fd = cdev_open();
 
-	if (!report(fd >= 0, "roundtrip open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "roundtrip open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t p = 0; p < sizeof(placements) / sizeof(placements[0]); p++) {
 		unsigned int done = 0, failed = 0;
@@ -171,7 +171,7 @@ void test_stress(void)
 	unsigned int failed = 0;
 	int fd = cdev_open();
 
-	if (!report(fd >= 0, "stress open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "stress open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (unsigned int i = 0; i < THREADS; i++) {
 		args[i] = (struct stress_arg){ .fd = fd, .id = i, .ops = OPS };

@@ -28,14 +28,14 @@ static uint8_t *hole(void)
 
 static void want(int err, int expected, const char *check, const char *what)
 {
-	report(err == expected, check, "%s: %s (want %s)", what, errname(err),
-	       errname(expected));
+	report(err == expected, check, "%s: %s (want %s)", what, cdev_errname(err),
+	       cdev_errname(expected));
 }
 
 static void want2(int err, int e1, int e2, const char *check, const char *what)
 {
 	report(err == e1 || err == e2, check, "%s: %s (want %s or %s)", what,
-	       errname(err), errname(e1), errname(e2));
+	       cdev_errname(err), cdev_errname(e1), cdev_errname(e2));
 }
 
 static void bad_pointers(int fd, uint32_t ses)
@@ -96,9 +96,9 @@ static void bad_pointers(int fd, uint32_t ses)
 	want(err, EFAULT, "errors unmapped crypt_op", "CIOCCRYPT argument unmapped");
 
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, gap, gap, 1U << 30, iv);
-	report(err != 0, "errors 1 GiB of unmapped memory", "%s (want an error)", errname(err));
+	report(err != 0, "errors 1 GiB of unmapped memory", "%s (want an error)", cdev_errname(err));
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, src, dst, 0xfffffff0U, iv);
-	report(err != 0, "errors 4 GiB length", "%s (want an error)", errname(err));
+	report(err != 0, "errors 4 GiB length", "%s (want an error)", cdev_errname(err));
 
 	buf_free(src, 0, 2 * PAGE);
 	buf_free(dst, 0, 2 * PAGE);
@@ -133,7 +133,7 @@ static void bad_requests(int fd, uint32_t ses)
 	want2(err, ENOTTY, EINVAL, "errors unknown ioctl", "command 'c' 199");
 	err = ioctl(fd, CIOCKEY, buf) == 0 ? 0 : errno;
 	report(err != 0, "errors CIOCKEY", "public-key request: %s (want an error)",
-	       errname(err));
+	       cdev_errname(err));
 }
 
 static void bad_sessions(int fd)
@@ -169,11 +169,11 @@ void test_errors(void)
 	uint32_t ses;
 	int fd = cdev_open(), err;
 
-	if (!report(fd >= 0, "errors open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "errors open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	rng_fill(key, 16);
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
-	if (!report(err == 0, "errors session", "%s", errname(err)))
+	if (!report(err == 0, "errors session", "%s", cdev_errname(err)))
 		goto out;
 	bad_pointers(fd, ses);
 	bad_requests(fd, ses);
@@ -186,7 +186,7 @@ void test_errors(void)
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, ct, 64, iv2);
 	report(err == 0 && memcmp(ct, want_ct, 64) == 0, "errors session intact",
-	       "after the errors: %s, %s", errname(err),
+	       "after the errors: %s, %s", cdev_errname(err),
 	       memcmp(ct, want_ct, 64) ? "wrong output" : "output matches OpenSSL");
 	err = cdev_free(fd, ses);
 	want(err, 0, "errors free", "CIOCFSESSION");

@@ -36,37 +36,6 @@ void buf_free(uint8_t *p, size_t offset, size_t len)
 		munmap(p - offset, map_len(len ? len : 1, offset));
 }
 
-const char *errname(int err)
-{
-	static __thread char buf[16];
-
-	switch (err) {
-	case 0: return "success";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case ENODEV: return "ENODEV";
-	case EIO: return "EIO";
-	case EBUSY: return "EBUSY";
-	case EAGAIN: return "EAGAIN";
-	case ENOTTY: return "ENOTTY";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case ENOMEM: return "ENOMEM";
-	case ENXIO: return "ENXIO";
-	case E2BIG: return "E2BIG";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EBADMSG: return "EBADMSG";
-	case ENOSPC: return "ENOSPC";
-	case EPERM: return "EPERM";
-	case EMSGSIZE: return "EMSGSIZE";
-	case EINTR: return "EINTR";
-	case EDEADLK: return "EDEADLK";
-	case EBADF: return "EBADF";
-	}
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
 void *garbage_ptr(uint8_t *good, size_t span, uint8_t *ro, uint8_t *gone)
 {
 	switch (rng_range(0, 15)) {

@@ -30,8 +30,6 @@ uint8_t *buf_alloc(size_t len, size_t offset);
 /* Frees a buffer from buf_alloc(). NULL ok. */
 void buf_free(uint8_t *p, size_t offset, size_t len);
 
-/* "EFAULT"-style name of an errno value (or its number). */
-const char *errname(int err);
 
 /*
  * A pointer for garbage: NULL, a kernel address, one that wraps, somewhere

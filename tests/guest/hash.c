@@ -98,7 +98,7 @@ static bool open_alg(int fd, const struct alg *a, const uint8_t *key,
 		return false;
 	}
 	if (err)
-		report(false, check, "%s session: %s", a->name, errname(err));
+		report(false, check, "%s session: %s", a->name, cdev_errname(err));
 	return err == 0;
 }
 
@@ -108,7 +108,7 @@ static int open_dev(const char *group)
 	int fd = cdev_open();
 
 	if (fd < 0)
-		report(false, group, "open %s: %s", cdev_path, errname(errno));
+		report(false, group, "open %s: %s", cdev_path, cdev_errname(errno));
 	return fd;
 }
 
@@ -137,7 +137,7 @@ static void known_one(int fd, uint32_t mac, const char *keyhex,
 	hex_of(got, a->len, hex);
 	report(err == 0 && hex_decode(expect, want, sizeof(want)) == a->len &&
 	       !memcmp(got, want, a->len), check, "%s: %s, %s", a->name,
-	       errname(err), hex);
+	       cdev_errname(err), hex);
 	cdev_free(fd, ses);
 }
 
@@ -162,7 +162,7 @@ static void million_a(int fd, uint32_t mac, const char *expect)
 	hex_of(got, a->len, hex);
 	hex_decode(expect, want, sizeof(want));
 	report(err == 0 && !memcmp(got, want, a->len), check, "%s, %s",
-	       errname(err), hex);
+	       cdev_errname(err), hex);
 	cdev_free(fd, ses);
 }
 
@@ -208,7 +208,7 @@ void test_hash_vectors(void)
 	int fd = cdev_open();
 	char check[64];
 
-	if (!report(fd >= 0, "hash-vectors open", "%s", errname(fd < 0 ? errno : 0)))
+	if (!report(fd >= 0, "hash-vectors open", "%s", cdev_errname(fd < 0 ? errno : 0)))
 		return;
 	for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
 		snprintf(check, sizeof(check), "hash-vectors %s \"abc\"",
@@ -403,7 +403,7 @@ static bool random_one(int fd, const struct alg *a, size_t len, size_t off)
 	ok = err == 0 && !memcmp(got, want, a->len);
 	if (!ok)
 		report(false, check, "len %zu at offset %zu, key %zu B: %s, %s",
-		       len, off, keylen, errname(err), err ? "" : "digest differs");
+		       len, off, keylen, cdev_errname(err), err ? "" : "digest differs");
 	cdev_free(fd, ses);
 	buf_free(buf, off, len);
 	return ok;
@@ -486,7 +486,7 @@ static void multipart_alg(int fd, uint32_t mac)
 	}
 	report(bad == 0, check, "%zu splits (UPDATE, FINAL) equal to OpenSSL's "
 	       "one-shot digest; %zu differ (first at %zu, %s)", tried, bad,
-	       first, errname(err));
+	       first, cdev_errname(err));
 
 	/* Many small UPDATEs across the page edges, then an empty FINAL. */
 	err = 0;
@@ -497,7 +497,7 @@ static void multipart_alg(int fd, uint32_t mac)
 	if (!err)
 		err = cdev_hash(fd, ses, COP_FLAG_FINAL, NULL, 0, got);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "333-byte UPDATEs, empty FINAL: %s", errname(err));
+	       "333-byte UPDATEs, empty FINAL: %s", cdev_errname(err));
 
 	/* cryptodev-linux: an UPDATE of no data finalizes, too. */
 	cdev_hash(fd, ses, COP_FLAG_UPDATE, msg, 400, NULL);
@@ -505,7 +505,7 @@ static void multipart_alg(int fd, uint32_t mac)
 	err = cdev_hash(fd, ses, COP_FLAG_UPDATE, NULL, 0, got);
 	oracle_hash(a, key, keylen, msg, 400, want);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "an UPDATE of 0 bytes writes the digest: %s", errname(err));
+	       "an UPDATE of 0 bytes writes the digest: %s", cdev_errname(err));
 	cdev_free(fd, ses);
 	buf_free(msg, off, len);
 }
@@ -546,19 +546,19 @@ static void reset_alg(int fd, uint32_t mac)
 	if (!err)
 		err = cdev_hash(fd, ses, COP_FLAG_FINAL, msg + 100, 200, got);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "RESET|UPDATE drops what came before: %s", errname(err));
+	       "RESET|UPDATE drops what came before: %s", cdev_errname(err));
 
 	cdev_hash(fd, ses, COP_FLAG_UPDATE, junk, sizeof(junk), NULL);
 	memset(got, 0, sizeof(got));
 	err = cdev_hash(fd, ses, COP_FLAG_RESET, msg, sizeof(msg), got);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "RESET alone: a one-shot digest: %s", errname(err));
+	       "RESET alone: a one-shot digest: %s", cdev_errname(err));
 
 	cdev_hash(fd, ses, COP_FLAG_UPDATE, junk, sizeof(junk), NULL);
 	memset(got, 0, sizeof(got));
 	err = cdev_hash(fd, ses, 0, msg, sizeof(msg), got);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "no flag after an UPDATE: one-shot: %s", errname(err));
+	       "no flag after an UPDATE: one-shot: %s", cdev_errname(err));
 
 	/* After a FINAL the next message starts afresh (cryptodev-linux #34). */
 	cdev_hash(fd, ses, COP_FLAG_UPDATE, junk, sizeof(junk), NULL);
@@ -568,7 +568,7 @@ static void reset_alg(int fd, uint32_t mac)
 	if (!err)
 		err = cdev_hash(fd, ses, COP_FLAG_FINAL, msg + 150, 150, got);
 	report(!err && !memcmp(got, want, a->len), check,
-	       "a FINAL starts the next message afresh: %s", errname(err));
+	       "a FINAL starts the next message afresh: %s", cdev_errname(err));
 	cdev_free(fd, ses);
 }
 
@@ -621,7 +621,7 @@ static void cphash_alg(int fd, uint32_t mac)
 	if (!err)
 		err = cphash(fd, copy, orig);
 	if (!report(err == 0, check, "UPDATE of %zu bytes, CIOCCPHASH: %s", cut,
-		    errname(err)))
+		    cdev_errname(err)))
 		goto out;
 	memset(got, 0, sizeof(got));
 	e1 = cdev_hash(fd, copy, COP_FLAG_FINAL, msg[1] + cut,
@@ -629,9 +629,9 @@ static void cphash_alg(int fd, uint32_t mac)
 	e0 = cdev_hash(fd, orig, COP_FLAG_FINAL, msg[0] + cut,
 		       (uint32_t)(sizeof(msg[0]) - cut), got[0]);
 	report(!e1 && !memcmp(got[1], want[1], a->len), check,
-	       "the copy continues with its own suffix: %s", errname(e1));
+	       "the copy continues with its own suffix: %s", cdev_errname(e1));
 	report(!e0 && !memcmp(got[0], want[0], a->len), check,
-	       "the original continues unchanged: %s", errname(e0));
+	       "the original continues unchanged: %s", cdev_errname(e0));
 out:
 	cdev_free(fd, copy);
 	cdev_free(fd, orig);
@@ -651,7 +651,7 @@ void test_cphash(void)
 static void want_err(int err, int expected, const char *what)
 {
 	report(err == expected, "hash-errors", "%s: %s (want %s)", what,
-	       errname(err), errname(expected));
+	       cdev_errname(err), cdev_errname(expected));
 }
 
 /* CIOCGSESSION's errno; a session made is freed again. */
@@ -819,7 +819,7 @@ void test_hash_sessinfo(void)
 		       si.cipher_info.cra_name[0] == 0 &&
 		       !(si.flags & SIOP_FLAG_KERNEL_DRIVER_ONLY), "hash-sessinfo",
 		       "%s: %s, hash %.64s by %.64s (in /proc/crypto: %s), flags %#x "
-		       "(software: no KERNEL_DRIVER_ONLY)", a->name, errname(err),
+		       "(software: no KERNEL_DRIVER_ONLY)", a->name, cdev_errname(err),
 		       si.hash_info.cra_name, si.hash_info.cra_driver_name,
 		       proc_driver_of(a->name, si.hash_info.cra_driver_name) ?
 		       "yes" : "no", si.flags);
@@ -868,7 +868,7 @@ void test_hash_threads(void)
 	if (fd < 0)
 		return;
 	err = cdev_hash_session(fd, CRYPTO_SHA2_256_HMAC, "shared", 6, &ses);
-	if (!report(err == 0, "hash-threads session", "%s", errname(err))) {
+	if (!report(err == 0, "hash-threads session", "%s", cdev_errname(err))) {
 		close(fd);
 		return;
 	}
@@ -910,7 +910,7 @@ void test_hash_kill(void)
 		goto out;
 	}
 	err = cdev_hash_session(fd, CRYPTO_SHA2_512, NULL, 0, &ses);
-	if (!report(err == 0, "hash-kill", "session: %s", errname(err)))
+	if (!report(err == 0, "hash-kill", "session: %s", cdev_errname(err)))
 		goto out_pipe;
 	memset(big, 0x3c, len);
 	pid = fork();
@@ -934,7 +934,7 @@ void test_hash_kill(void)
 	err = cdev_hash(fd, ses, 0, msg, sizeof(msg), got);
 	report(!err && !memcmp(got, want, 64), "hash-kill",
 	       "the parent's digest on the shared session afterwards: %s, %s",
-	       errname(err), memcmp(got, want, 64) ? "differs" : "equals OpenSSL's");
+	       cdev_errname(err), memcmp(got, want, 64) ? "differs" : "equals OpenSSL's");
 out_ses:
 	cdev_free(fd, ses);
 out_pipe:

@@ -43,20 +43,20 @@ static void nist_one(int fd, unsigned int i)
 
 	snprintf(check, sizeof(check), "nist %s session", nist[i].name);
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, (uint32_t)keylen, &ses);
-	if (!report(err == 0, check, "CIOCGSESSION: %s", errname(err)))
+	if (!report(err == 0, check, "CIOCGSESSION: %s", cdev_errname(err)))
 		return;
 
 	snprintf(check, sizeof(check), "nist %s encrypt", nist[i].name);
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, out, 64, iv2);
 	report(err == 0 && memcmp(out, ct, 64) == 0, check, "%s, %s",
-	       errname(err), memcmp(out, ct, 64) ? "ciphertext differs" : "ciphertext matches");
+	       cdev_errname(err), memcmp(out, ct, 64) ? "ciphertext differs" : "ciphertext matches");
 
 	snprintf(check, sizeof(check), "nist %s decrypt", nist[i].name);
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt(fd, ses, COP_DECRYPT, 0, ct, out, 64, iv2);
 	report(err == 0 && memcmp(out, pt, 64) == 0, check, "%s, %s",
-	       errname(err), memcmp(out, pt, 64) ? "plaintext differs" : "plaintext matches");
+	       cdev_errname(err), memcmp(out, pt, 64) ? "plaintext differs" : "plaintext matches");
 
 	/* Block by block, chaining through WRITE_IV, both directions. */
 	snprintf(check, sizeof(check), "nist %s chained blocks", nist[i].name);
@@ -71,20 +71,20 @@ static void nist_one(int fd, unsigned int i)
 		err = cdev_crypt(fd, ses, COP_DECRYPT, COP_FLAG_WRITE_IV,
 				 ct + 16 * b, out + 16 * b, 16, iv2);
 	report(enc_ok && !err && memcmp(out, pt, 64) == 0, check,
-	       "%s, encrypt %s, decrypt %s", errname(err),
+	       "%s, encrypt %s, decrypt %s", cdev_errname(err),
 	       enc_ok ? "matches" : "differs",
 	       !err && memcmp(out, pt, 64) == 0 ? "matches" : "differs");
 
 	err = cdev_free(fd, ses);
 	snprintf(check, sizeof(check), "nist %s free", nist[i].name);
-	report(err == 0, check, "CIOCFSESSION: %s", errname(err));
+	report(err == 0, check, "CIOCFSESSION: %s", cdev_errname(err));
 }
 
 void test_nist(void)
 {
 	int fd = cdev_open();
 
-	if (!report(fd >= 0, "nist open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "nist open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (unsigned int i = 0; i < sizeof(nist) / sizeof(nist[0]); i++)
 		nist_one(fd, i);
@@ -103,15 +103,15 @@ void test_sessinfo(void)
 	uint32_t ses;
 	int fd = cdev_open(), err;
 
-	if (!report(fd >= 0, "sessinfo open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "sessinfo open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
-	if (!report(err == 0, "sessinfo session", "%s", errname(err)))
+	if (!report(err == 0, "sessinfo session", "%s", cdev_errname(err)))
 		goto out;
 	memset(&si, 0xa5, sizeof(si));
 	si.ses = ses;
 	err = ioctl(fd, CIOCGSESSINFO, &si) == 0 ? 0 : errno;
-	if (!report(err == 0, "sessinfo ioctl", "CIOCGSESSINFO: %s", errname(err)))
+	if (!report(err == 0, "sessinfo ioctl", "CIOCGSESSINFO: %s", cdev_errname(err)))
 		goto out;
 	report(terminated(si.cipher_info.cra_name, sizeof(si.cipher_info.cra_name)) &&
 	       strcmp(si.cipher_info.cra_name, "cbc(aes)") == 0,
@@ -129,7 +129,7 @@ void test_sessinfo(void)
 	si.ses = ses ^ 0x5a5a5a5a;
 	err = ioctl(fd, CIOCGSESSINFO, &si) == 0 ? 0 : errno;
 	report(err == EINVAL || err == ENOENT, "sessinfo unknown session",
-	       "%s (want EINVAL or ENOENT)", errname(err));
+	       "%s (want EINVAL or ENOENT)", cdev_errname(err));
 out:
 	close(fd);
 }
@@ -140,32 +140,32 @@ void test_crioget(void)
 	uint32_t ses, newfd = 0xffffffff;
 	int fd = cdev_open(), err;
 
-	if (!report(fd >= 0, "crioget open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "crioget open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	err = ioctl(fd, CRIOGET, &newfd) == 0 ? 0 : errno;
 	if (!report(err == 0 && (int)newfd >= 0 && (int)newfd != fd, "crioget ioctl",
-		    "CRIOGET: %s, new fd %d", errname(err), (int)newfd))
+		    "CRIOGET: %s, new fd %d", cdev_errname(err), (int)newfd))
 		goto out;
 	rng_fill(key, sizeof(key));
 	rng_fill(iv, sizeof(iv));
 	rng_fill(pt, sizeof(pt));
 	oracle_aes("CBC", true, key, 16, iv, pt, want, 64);
 	err = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
-	if (!report(err == 0, "crioget session", "on the first fd: %s", errname(err)))
+	if (!report(err == 0, "crioget session", "on the first fd: %s", cdev_errname(err)))
 		goto out2;
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt((int)newfd, ses, COP_ENCRYPT, 0, pt, ct, 64, iv2);
 	report(err == 0 && memcmp(ct, want, 64) == 0, "crioget shares sessions",
-	       "the CRIOGET fd used the first fd's session: %s, %s", errname(err),
+	       "the CRIOGET fd used the first fd's session: %s, %s", cdev_errname(err),
 	       memcmp(ct, want, 64) ? "wrong output" : "output matches OpenSSL");
 	close(fd);
 	fd = -1;
 	memcpy(iv2, iv, 16);
 	err = cdev_crypt((int)newfd, ses, COP_ENCRYPT, 0, pt, ct, 64, iv2);
 	report(err == 0 && memcmp(ct, want, 64) == 0, "crioget outlives the first fd",
-	       "%s", errname(err));
+	       "%s", cdev_errname(err));
 	err = cdev_free((int)newfd, ses);
-	report(err == 0, "crioget free", "CIOCFSESSION on the CRIOGET fd: %s", errname(err));
+	report(err == 0, "crioget free", "CIOCFSESSION on the CRIOGET fd: %s", cdev_errname(err));
 out2:
 	close((int)newfd);
 out:
@@ -180,7 +180,7 @@ void test_write_iv(void)
 	int fd = cdev_open(), err;
 	uint32_t ses;
 
-	if (!report(fd >= 0, "write-iv open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "write-iv open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (size_t keylen = 16; keylen <= 32; keylen += 8) {
 		char check[64];
@@ -191,7 +191,7 @@ void test_write_iv(void)
 		oracle_aes("CBC", true, key, keylen, iv, pt, want, sizeof(pt));
 		err = cdev_session(fd, CRYPTO_AES_CBC, key, (uint32_t)keylen, &ses);
 		snprintf(check, sizeof(check), "write-iv AES-%zu session", keylen * 8);
-		if (!report(err == 0, check, "%s", errname(err)))
+		if (!report(err == 0, check, "%s", cdev_errname(err)))
 			continue;
 
 		snprintf(check, sizeof(check), "write-iv AES-%zu encrypt", keylen * 8);
@@ -199,7 +199,7 @@ void test_write_iv(void)
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, COP_FLAG_WRITE_IV, pt, ct, 256, iv2);
 		report(err == 0 && memcmp(ct, want, 256) == 0 &&
 		       memcmp(iv2, want + 240, 16) == 0, check,
-		       "%s; output %s; iv %s the last ciphertext block", errname(err),
+		       "%s; output %s; iv %s the last ciphertext block", cdev_errname(err),
 		       memcmp(ct, want, 256) ? "differs" : "matches",
 		       memcmp(iv2, want + 240, 16) ? "is not" : "is");
 
@@ -208,7 +208,7 @@ void test_write_iv(void)
 		err = cdev_crypt(fd, ses, COP_DECRYPT, COP_FLAG_WRITE_IV, want, out, 256, iv2);
 		report(err == 0 && memcmp(out, pt, 256) == 0 &&
 		       memcmp(iv2, want + 240, 16) == 0, check,
-		       "%s; output %s; iv %s the last ciphertext block", errname(err),
+		       "%s; output %s; iv %s the last ciphertext block", cdev_errname(err),
 		       memcmp(out, pt, 256) ? "differs" : "matches",
 		       memcmp(iv2, want + 240, 16) ? "is not" : "is");
 
@@ -223,13 +223,13 @@ void test_write_iv(void)
 					 out, out, 256, iv2);
 		report(ok && !err && !memcmp(out, pt, 256) &&
 		       !memcmp(iv2, want + 240, 16), check,
-		       "src == dst, both directions: %s", errname(err));
+		       "src == dst, both directions: %s", cdev_errname(err));
 
 		snprintf(check, sizeof(check), "write-iv AES-%zu without flag", keylen * 8);
 		memcpy(iv2, iv, 16);
 		err = cdev_crypt(fd, ses, COP_ENCRYPT, 0, pt, ct, 256, iv2);
 		report(err == 0 && memcmp(iv2, iv, 16) == 0, check,
-		       "iv left unchanged: %s", err ? errname(err) :
+		       "iv left unchanged: %s", err ? cdev_errname(err) :
 		       memcmp(iv2, iv, 16) ? "no, it was written" : "yes");
 		cdev_free(fd, ses);
 	}

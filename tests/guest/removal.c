@@ -33,7 +33,7 @@ static int one_op(int fd, uint32_t ses, const uint8_t *key)
 
 static const char *verdict(int r)
 {
-	return r == -1 ? "wrong output" : errname(r);
+	return r == -1 ? "wrong output" : cdev_errname(r);
 }
 
 static int delete_module(void)
@@ -48,11 +48,11 @@ void test_unload(void)
 	struct stat st;
 	int fd = cdev_open(), r;
 
-	if (!report(fd >= 0, "unload open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "unload open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	rng_fill(key, 16);
 	r = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
-	if (!report(r == 0, "unload session", "%s", errname(r)))
+	if (!report(r == 0, "unload session", "%s", cdev_errname(r)))
 		goto out;
 	r = one_op(fd, ses, key);
 	report(r == 0, "unload op before", "%s", verdict(r));
@@ -66,17 +66,17 @@ void test_unload(void)
 		       verdict(r));
 	} else {
 		report(r == EBUSY || r == EAGAIN, "unload with a file open",
-		       "delete_module refused: %s (want EBUSY or EAGAIN)", errname(r));
+		       "delete_module refused: %s (want EBUSY or EAGAIN)", cdev_errname(r));
 		r = one_op(fd, ses, key);
 		report(r == 0, "unload refused leaves the file working", "%s", verdict(r));
 	}
 	r = close(fd) == 0 ? 0 : errno;
 	fd = -1;
-	report(r == 0, "unload close", "close: %s", errname(r));
+	report(r == 0, "unload close", "close: %s", cdev_errname(r));
 
 	r = delete_module();
 	report(r == 0 || r == ENOENT, "unload after close",
-	       "delete_module with no file open: %s", r == ENOENT ? "already gone" : errname(r));
+	       "delete_module with no file open: %s", r == ENOENT ? "already gone" : cdev_errname(r));
 	report(stat(cdev_path, &st) != 0, "unload removes the node", "%s %s", cdev_path,
 	       stat(cdev_path, &st) ? "is gone" : "still exists");
 
@@ -87,10 +87,10 @@ void test_unload(void)
 	r = mfd >= 0 && syscall(SYS_finit_module, mfd, "", 0) == 0 ? 0 : errno;
 	if (mfd >= 0)
 		close(mfd);
-	if (!report(r == 0, "unload reload", "finit_module(%s): %s", module_file, errname(r)))
+	if (!report(r == 0, "unload reload", "finit_module(%s): %s", module_file, cdev_errname(r)))
 		return;
 	fd = cdev_open();
-	if (!report(fd >= 0, "unload reload open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "unload reload open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	r = cdev_session(fd, CRYPTO_AES_CBC, key, 16, &ses);
 	if (r == 0)

@@ -56,7 +56,7 @@ static int verify(int fd, const struct keyed *k, size_t len)
 
 static const char *verdict(int r)
 {
-	return r == -1 ? "wrong output" : errname(r);
+	return r == -1 ? "wrong output" : cdev_errname(r);
 }
 
 static int new_session(int fd, struct keyed *k)
@@ -73,12 +73,12 @@ void test_sessions(void)
 	unsigned int made = 0, good = 0, bad = 0, unique = 1, freed = 0;
 	int fd = cdev_open(), r;
 
-	if (!report(fd >= 0 && k, "sessions open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0 && k, "sessions open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		goto out;
 	for (unsigned int i = 0; i < N; i++) {
 		r = new_session(fd, &k[i]);
 		if (r) {
-			report(false, "sessions create", "session %u of %d: %s", i, N, errname(r));
+			report(false, "sessions create", "session %u of %d: %s", i, N, cdev_errname(r));
 			break;
 		}
 		made++;
@@ -116,7 +116,7 @@ void test_sessions(void)
 		freed += cdev_free(fd, k[i].ses) == 0;
 	report(freed == made, "sessions freed", "%u of %u freed", freed, made);
 	r = made ? cdev_free(fd, k[made / 2].ses) : ENOENT;
-	report(r == ENOENT, "sessions gone after free", "CIOCFSESSION again: %s", errname(r));
+	report(r == ENOENT, "sessions gone after free", "CIOCFSESSION again: %s", cdev_errname(r));
 	/* the ids are free again: a second full round works */
 	made = 0;
 	for (unsigned int i = 0; i < N; i++)
@@ -134,20 +134,20 @@ void test_private(void)
 	struct keyed a, b;
 	int fa = cdev_open(), fb = cdev_open(), r;
 
-	if (!report(fa >= 0 && fb >= 0, "private open", "two opens: %s", fa >= 0 && fb >= 0 ? "opened" : errname(errno)))
+	if (!report(fa >= 0 && fb >= 0, "private open", "two opens: %s", fa >= 0 && fb >= 0 ? "opened" : cdev_errname(errno)))
 		goto out;
 	r = new_session(fa, &a);
-	if (!report(r == 0, "private session", "on fd A: %s", errname(r)))
+	if (!report(r == 0, "private session", "on fd A: %s", cdev_errname(r)))
 		goto out;
 	r = new_session(fb, &b);
-	if (!report(r == 0, "private session", "on fd B: %s", errname(r)))
+	if (!report(r == 0, "private session", "on fd B: %s", cdev_errname(r)))
 		goto out;
 	r = verify(fb, &a, 64);
 	report(r == EINVAL || r == ENOENT, "private crypt", "A's session used on B: %s "
 	       "(want EINVAL or ENOENT)", verdict(r));
 	r = cdev_free(fb, a.ses);
 	report(r == ENOENT || (a.ses == b.ses && r == 0), "private free",
-	       "A's session freed through B: %s (want ENOENT)", errname(r));
+	       "A's session freed through B: %s (want ENOENT)", cdev_errname(r));
 	r = verify(fa, &a, 64);
 	report(r == 0, "private intact", "A's session on A afterwards: %s", verdict(r));
 	r = verify(fb, &b, 64);
@@ -170,10 +170,10 @@ void test_fork(void)
 	int fd = cdev_open(), r, status;
 	pid_t pid;
 
-	if (!report(fd >= 0, "fork open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "fork open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	r = new_session(fd, &k);
-	if (!report(r == 0, "fork session", "%s", errname(r)))
+	if (!report(r == 0, "fork session", "%s", cdev_errname(r)))
 		goto out;
 	fflush(stdout);
 	pid = fork();
@@ -188,7 +188,7 @@ void test_fork(void)
 		     cdev_free(fd, own.ses) == 0;
 		_exit(ok ? 0 : 1);
 	}
-	if (!report(pid > 0, "fork", "fork: %s", pid > 0 ? "forked" : errname(errno)))
+	if (!report(pid > 0, "fork", "fork: %s", pid > 0 ? "forked" : cdev_errname(errno)))
 		goto out;
 	for (int i = 0; i < 50; i++)
 		if ((r = verify(fd, &k, 16 * (50 - i))) != 0)
@@ -224,7 +224,7 @@ static void *thread_main(void *p)
 	r = new_session(a->fd, &own);
 	if (r) {
 		a->failed = a->ops;
-		snprintf(a->first, sizeof(a->first), "CIOCGSESSION: %s", errname(r));
+		snprintf(a->first, sizeof(a->first), "CIOCGSESSION: %s", cdev_errname(r));
 		return NULL;
 	}
 	for (unsigned int i = 0; i < a->ops; i++) {
@@ -249,10 +249,10 @@ void test_threads(void)
 	unsigned int failed = 0;
 	int fd = cdev_open(), r;
 
-	if (!report(fd >= 0, "threads open", "%s: %s", cdev_path, fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "threads open", "%s: %s", cdev_path, fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	r = new_session(fd, &shared);
-	if (!report(r == 0, "threads session", "%s", errname(r)))
+	if (!report(r == 0, "threads session", "%s", cdev_errname(r)))
 		goto out;
 	for (unsigned int i = 0; i < THREADS; i++) {
 		args[i] = (struct thread_arg){ .fd = fd, .id = i, .ops = OPS,
@@ -317,7 +317,7 @@ void test_open_close(void)
 	}
 	report(opened == CYCLES, "open-close cycles", "%u of %d opens succeeded%s%s",
 	       opened, CYCLES, first_err ? ", first error " : "",
-	       first_err ? errname(first_err) : "");
+	       first_err ? cdev_errname(first_err) : "");
 	report(with_session == CYCLES / 10 && verified == CYCLES / 100,
 	       "open-close with sessions", "%u files had a session (%u verified), "
 	       "half of them closed with it still open", with_session, verified);
@@ -361,13 +361,13 @@ void test_iv_chain(void)
 	struct keyed k;
 	int fd = cdev_open(), r;
 
-	if (!report(fd >= 0, "iv-chain open", "%s", fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "iv-chain open", "%s", fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	r = new_session(fd, &k);
 	rng_fill(iv, 16);
 	if (!r)
 		r = cdev_crypt(fd, k.ses, COP_ENCRYPT, 0, chain_pt, first, CHAIN_LEN, iv);
-	if (!report(r == 0, "iv-chain session", "a session and a first operation: %s", errname(r)))
+	if (!report(r == 0, "iv-chain session", "a session and a first operation: %s", cdev_errname(r)))
 		goto out;
 	for (int t = 0; t < 2; t++) {
 		c[t] = (struct chainer){ .fd = fd, .ses = k.ses,
@@ -380,7 +380,7 @@ void test_iv_chain(void)
 			pthread_join(c[t].tid, NULL);
 	if (!report(!c[0].err && !c[1].err, "iv-chain operations",
 		    "2 threads x %d operations without an iv: %s", CHAIN_ROUNDS,
-		    errname(c[0].err ? c[0].err : c[1].err)))
+		    cdev_errname(c[0].err ? c[0].err : c[1].err)))
 		goto out_free;
 	/* Walk the chain: each step must be the next output of one thread. */
 	memcpy(iv, first + CHAIN_LEN - 16, 16);
@@ -419,7 +419,7 @@ void test_hog(void)
 	char line[16];
 	int fd = cdev_open(), r = 0;
 
-	if (!report(fd >= 0 && k, "hog open", "%s", fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0 && k, "hog open", "%s", fd >= 0 ? "opened" : cdev_errname(errno)))
 		goto out;
 	for (made = 0; made < N; made++) {
 		r = new_session(fd, &k[made]);
@@ -451,7 +451,7 @@ void test_victim(void)
 	int fd = cdev_open(), r = 0;
 	unsigned int i;
 
-	if (!report(fd >= 0, "victim open", "%s", fd >= 0 ? "opened" : errname(errno)))
+	if (!report(fd >= 0, "victim open", "%s", fd >= 0 ? "opened" : cdev_errname(errno)))
 		return;
 	for (i = 0; i < 4 && !r; i++) {
 		r = new_session(fd, &k[i]);
