@@ -141,28 +141,37 @@ out:
 	return err;
 }
 
+/* Starts req's sub-request on the fallback: len bytes of src to dst. */
+static int vcd_sk_soft(struct skcipher_request *req, bool encrypt,
+		       struct scatterlist *src, struct scatterlist *dst, u32 len,
+		       u8 *iv, u32 flags, crypto_completion_t done, void *data)
+{
+	struct vcd_sk_tfm *t = vcd_sk_tfm(crypto_skcipher_reqtfm(req));
+	struct vcd_sk_req *r = skcipher_request_ctx(req);
+
+	skcipher_request_set_tfm(&r->fallback, t->fallback);
+	skcipher_request_set_callback(&r->fallback, flags, done, data);
+	skcipher_request_set_crypt(&r->fallback, src, dst, len, iv);
+	return encrypt ? crypto_skcipher_encrypt(&r->fallback) :
+			 crypto_skcipher_decrypt(&r->fallback);
+}
+
 /*
  * The request from byte off on, by the fallback, iv updated (the device's
  * chunks write dst only once they succeeded, so none before off is redone).
  */
-static int vcd_sk_soft_rest(struct vcd_sk_tfm *t, struct skcipher_request *req,
-			    bool encrypt, u32 off, u8 *iv)
+static int vcd_sk_soft_rest(struct skcipher_request *req, bool encrypt,
+			    u32 off, u8 *iv)
 {
-	struct vcd_sk_req *r = skcipher_request_ctx(req);
 	struct scatterlist sg_src[2], sg_dst[2], *src, *dst;
 	DECLARE_CRYPTO_WAIT(wait);
-	int err;
 
 	src = scatterwalk_ffwd(sg_src, req->src, off);
 	dst = req->src == req->dst ? src : scatterwalk_ffwd(sg_dst, req->dst, off);
-	skcipher_request_set_tfm(&r->fallback, t->fallback);
-	skcipher_request_set_callback(&r->fallback, CRYPTO_TFM_REQ_MAY_SLEEP,
-				      crypto_req_done, &wait);
-	skcipher_request_set_crypt(&r->fallback, src, dst, req->cryptlen - off,
-				   iv);
-	err = encrypt ? crypto_skcipher_encrypt(&r->fallback) :
-			crypto_skcipher_decrypt(&r->fallback);
-	return crypto_wait_req(err, &wait);
+	return crypto_wait_req(vcd_sk_soft(req, encrypt, src, dst,
+					   req->cryptlen - off, iv,
+					   CRYPTO_TFM_REQ_MAY_SLEEP,
+					   crypto_req_done, &wait), &wait);
 }
 
 /* A reset forgets the device session: the chunk is tried again after it. */
@@ -198,7 +207,7 @@ static int vcd_sk_run(struct vcd_sk_tfm *t, struct skcipher_request *req,
 	} while (err == -EAGAIN && ++tries < VCD_SK_TRIES);
 	/* Unplugged: the chunks not written yet go on in software. */
 	if (err == -ENODEV)
-		err = vcd_sk_soft_rest(t, req, encrypt, off, c.iv);
+		err = vcd_sk_soft_rest(req, encrypt, off, c.iv);
 	if (!err)
 		memcpy(req->iv, c.iv, c.ivlen);
 	return err;
@@ -218,20 +227,6 @@ static void vcd_sk_work(struct work_struct *work)
 	local_bh_enable();
 }
 
-static int vcd_sk_fallback(struct skcipher_request *req, bool encrypt)
-{
-	struct vcd_sk_tfm *t = vcd_sk_tfm(crypto_skcipher_reqtfm(req));
-	struct vcd_sk_req *r = skcipher_request_ctx(req);
-
-	skcipher_request_set_tfm(&r->fallback, t->fallback);
-	skcipher_request_set_callback(&r->fallback, req->base.flags,
-				      req->base.complete, req->base.data);
-	skcipher_request_set_crypt(&r->fallback, req->src, req->dst,
-				   req->cryptlen, req->iv);
-	return encrypt ? crypto_skcipher_encrypt(&r->fallback) :
-			 crypto_skcipher_decrypt(&r->fallback);
-}
-
 static int vcd_sk_crypt(struct skcipher_request *req, bool encrypt)
 {
 	struct crypto_skcipher *tfm = crypto_skcipher_reqtfm(req);
@@ -243,7 +238,9 @@ static int vcd_sk_crypt(struct skcipher_request *req, bool encrypt)
 	if (!req->cryptlen)
 		return 0;
 	if (t->soft || READ_ONCE(t->s.vd->dead))
-		return vcd_sk_fallback(req, encrypt);
+		return vcd_sk_soft(req, encrypt, req->src, req->dst,
+				   req->cryptlen, req->iv, req->base.flags,
+				   req->base.complete, req->base.data);
 	r->req = req;
 	r->encrypt = encrypt;
 	INIT_WORK(&r->work, vcd_sk_work);
