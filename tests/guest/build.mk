@@ -7,3 +7,9 @@ PROGS += $(B)/tests/cdev-abi
 $(B)/tests/cdev-abi: $(CDEV_TEST_OBJS) $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+PROGS += $(B)/tests/pagend
+
+$(B)/tests/pagend: $(B)/tests/guest/pagend.o $(TESTLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
