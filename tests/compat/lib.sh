@@ -17,17 +17,21 @@ fetch() {
 }
 
 # sub LABEL TEST [VAR=VALUE...]: runs tests/TEST (in a fresh TEST_TMP) with
-# the environment given, as one check; its log's tail is shown on failure.
+# the environment given, as one check; on failure its first FAIL line with
+# what follows it (a guest's stderr, the kernel log) and its log's tail.
 sub() {
-	local label=$1 t=$2 log tmp
+	local label=$1 t=$2 log tmp first
 	shift 2
 	log=$T/${label}_${t//\//_}.log
 	tmp=$(mktemp -d "$T/sub.XXXXXX")
 	if env TEST_TMP="$tmp" "$@" "$TOP/tests/$t" >"$log" 2>&1; then
 		echo "ok   $label: $t"
 	else
-		echo "FAIL $label: $t (exit $?); last lines:"
-		tail -n 30 "$log" | sed 's/^/    /'
+		echo "FAIL $label: $t (exit $?); its first failure and last lines:"
+		first=$(grep -n -m 1 '^FAIL' "$log" | cut -d: -f1)
+		[ -n "$first" ] && sed -n "$first,$((first + 40))p" "$log" | sed 's/^/    /'
+		echo "    ..."
+		tail -n 12 "$log" | sed 's/^/    /'
 		fails=$((fails + 1))
 	fi
 }
