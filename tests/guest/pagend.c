@@ -13,13 +13,15 @@
 #include "../report.h"
 #include "../rng.h"
 
+enum { SPAN = 64 * 1024, PAGE = 4096 };
+
 int main(void)
 {
 	static const char *const mds[] = { "SHA1", "SHA256", "SHA384", "SHA512" };
-	const size_t span = 64 * 1024, page = 4096;
+	static uint8_t copy[SPAN + PAGE];	/* room behind the longest */
+	const size_t span = SPAN, page = PAGE;
 	uint8_t *m = mmap(NULL, span + page, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	static uint8_t copy[64 * 1024 + 4096];
 	uint8_t a[64], b[64];
 
 	if (!report(m != MAP_FAILED && !munmap(m + span, page), "pagend",
