@@ -54,9 +54,14 @@ static int __init vcd_init(void)
 {
 	int err;
 
+	err = vcd_req_cache_init();
+	if (err)
+		return err;
 	vcd_wq = alloc_workqueue(VCD_NAME, WQ_UNBOUND, 0);
-	if (!vcd_wq)
-		return -ENOMEM;
+	if (!vcd_wq) {
+		err = -ENOMEM;
+		goto err_cache;
+	}
 	err = alloc_chrdev_region(&vcd_devt, 0, VCD_MAX_DEVICES + 1, VCD_NAME);
 	if (err)
 		goto err_wq;
@@ -84,6 +89,8 @@ err_region:
 	unregister_chrdev_region(vcd_devt, VCD_MAX_DEVICES + 1);
 err_wq:
 	destroy_workqueue(vcd_wq);
+err_cache:
+	vcd_req_cache_exit();
 	pr_err("init failed: %d\n", err);
 	return err;
 }
@@ -96,6 +103,7 @@ static void __exit vcd_exit(void)
 	cdev_del(&vcd_cdev);
 	unregister_chrdev_region(vcd_devt, VCD_MAX_DEVICES + 1);
 	destroy_workqueue(vcd_wq);
+	vcd_req_cache_exit();
 }
 
 module_init(vcd_init);

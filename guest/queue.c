@@ -11,8 +11,35 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "vcd.h"
+
+/*
+ * Requests come from a cache of their own, with a constructor, so that
+ * init_on_alloc (Debian's default) does not zero all 1.9 KiB of one on
+ * every allocation: most of it is page and scatterlist arrays filled before
+ * they are read. Under TCG that zeroing cost ~13 us a request, a sixth of a
+ * 16-byte one. The head is zeroed at allocation and wiped at free instead.
+ */
+static struct kmem_cache *vcd_req_cache;
+
+static void vcd_req_ctor(void *p)
+{
+	memset(p, 0, VCD_REQ_HEAD);
+}
+
+int vcd_req_cache_init(void)
+{
+	vcd_req_cache = kmem_cache_create("vcd_req", sizeof(struct vcd_req), 0,
+					  0, vcd_req_ctor);
+	return vcd_req_cache ? 0 : -ENOMEM;
+}
+
+void vcd_req_cache_exit(void)
+{
+	kmem_cache_destroy(vcd_req_cache);
+}
 
 static void vcd_req_free(struct vcd_req *req)
 {
@@ -21,7 +48,8 @@ static void vcd_req_free(struct vcd_req *req)
 	if (req->nr_src)
 		unpin_user_pages(req->src_pages, req->nr_src);
 	kfree_sensitive(req->bounce);
-	kfree_sensitive(req);
+	memzero_explicit(req, VCD_REQ_HEAD);
+	kmem_cache_free(vcd_req_cache, req);
 }
 
 static void vcd_req_free_work(struct work_struct *work)
@@ -38,10 +66,11 @@ static void vcd_req_put_ring(struct vcd_req *req)
 
 struct vcd_req *vcd_req_alloc(void)
 {
-	struct vcd_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+	struct vcd_req *req = kmem_cache_alloc(vcd_req_cache, GFP_KERNEL);
 
 	if (!req)
 		return NULL;
+	memset(req, 0, VCD_REQ_HEAD);
 	refcount_set(&req->ref, 1);
 	init_completion(&req->done);
 	INIT_LIST_HEAD(&req->node);

@@ -127,14 +127,22 @@ struct vcd_req {
 	void *bounce;			/* kmalloc'd, or NULL */
 	int nr_src;			/* pinned, read only */
 	int nr_dst;			/* pinned for writing */
-	struct page *src_pages[VCD_CHUNK_PAGES];
-	struct page *dst_pages[VCD_CHUNK_PAGES];
 	struct scatterlist sg_hdr;
 	struct scatterlist sg_iv;
 	struct scatterlist sg_in;
+	/*
+	 * Not zeroed at allocation, nor wiped at free (queue.c says why):
+	 * filled before they are read (pages up to nr_*, scatterlists by
+	 * sg_init_*), and they hold no secret.
+	 */
+	struct page *src_pages[VCD_CHUNK_PAGES];
+	struct page *dst_pages[VCD_CHUNK_PAGES];
 	struct scatterlist sg_src[VCD_CHUNK_PAGES];
 	struct scatterlist sg_dst[VCD_CHUNK_PAGES];
 };
+
+/* The part of a vcd_req zeroed when it is allocated and wiped when freed. */
+#define VCD_REQ_HEAD offsetof(struct vcd_req, src_pages)
 
 /*
  * One direction of a cryptodev session on the device. Device sessions are a
@@ -229,7 +237,11 @@ bool vcd_queue_spin(struct vcd_queue *q, unsigned int ns,
 		    bool (*done)(void *arg), void *arg);
 /* Adapts q's window to a wait of that many ns that it did not catch. */
 void vcd_queue_adapt(struct vcd_queue *q, u64 waited);
-/* A zeroed request with the waiter's reference, or NULL. */
+/* The requests' slab cache, made and destroyed with the module. */
+int vcd_req_cache_init(void);
+void vcd_req_cache_exit(void);
+/* A request, its head (VCD_REQ_HEAD) zeroed, with the waiter's reference;
+ * or NULL. */
 struct vcd_req *vcd_req_alloc(void);
 /* Drops the waiter's reference (process context). */
 void vcd_req_put(struct vcd_req *req);
