@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_ids.h>
+#include <uapi/linux/virtio_ring.h>
 
 #include "compat.h"
 #include "vcd.h"
@@ -438,10 +439,24 @@ static const struct virtio_device_id vcd_id_table[] = {
 };
 MODULE_DEVICE_TABLE(virtio, vcd_id_table);
 
+/*
+ * Without EVENT_IDX: QEMU's vhost-user crypto does not pass it on to the
+ * back-end (it is not in its feature list), so a back-end that cannot know
+ * it was negotiated watches VRING_AVAIL_F_NO_INTERRUPT, which the ring sets
+ * only without it. With it, every completion raised an interrupt, even
+ * while a waiter polled.
+ */
+static int vcd_validate(struct virtio_device *vdev)
+{
+	__virtio_clear_bit(vdev, VIRTIO_RING_F_EVENT_IDX);
+	return 0;
+}
+
 static struct virtio_driver vcd_driver = {
 	.driver.name = KBUILD_MODNAME,
 	.driver.owner = THIS_MODULE,
 	.id_table = vcd_id_table,
+	.validate = vcd_validate,
 	.probe = vcd_probe,
 	.remove = vcd_remove,
 };
