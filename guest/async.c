@@ -128,10 +128,17 @@ static void vcd_async_run(struct work_struct *work)
 		vcd_async_free(job);
 }
 
-/* Whether cop on s is one request of the device, sent from the ioctl. */
+/*
+ * Whether cop on s is one request of the device, sent from the ioctl. Not
+ * with poll=1: the callback is never armed then, so nothing would reap a
+ * request sent here while its owner sleeps in poll(); a work item's waiter
+ * polls the ring for it instead.
+ */
 static bool vcd_async_direct(const struct vcd_session *s,
 			     const struct crypt_op *cop)
 {
+	if (s->vd->poll)
+		return false;
 	if (s->soft || s->hash || s->aead || s->tls_only || !s->cipher)
 		return false;
 	if (!vcd_cipher_op_valid(cop, vcd_session_block(s)))

@@ -441,7 +441,7 @@ MODULE_DEVICE_TABLE(virtio, vcd_id_table);
 
 /*
  * Without EVENT_IDX: QEMU's vhost-user crypto does not pass it on to the
- * back-end (it is not in its feature list), so a back-end that cannot know
+ * back-end (seen under QEMU 7.2), so a back-end that cannot know
  * it was negotiated watches VRING_AVAIL_F_NO_INTERRUPT, which the ring sets
  * only without it. With it, every completion raised an interrupt, even
  * while a waiter polled.
