@@ -28,6 +28,9 @@ sub() {
 		echo "ok   $label: $t"
 	else
 		echo "FAIL $label: $t (exit $?); its first failure and last lines:"
+		# vm/run's own verdict (kernel log, timeout, QEMU's exit) is
+		# printed before the test's checks, so it comes first.
+		grep -m 3 -A 20 'vm/run: FAIL' "$log" | sed 's/^/    /' || true
 		first=$(grep -n -m 1 '^FAIL' "$log" | cut -d: -f1)
 		[ -n "$first" ] && sed -n "$first,$((first + 40))p" "$log" | sed 's/^/    /'
 		echo "    ..."
