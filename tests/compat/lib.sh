@@ -42,7 +42,7 @@ sub() {
 # kernel_line SUITE: the module built for SUITE's kernel, warning-free
 # (-Werror), and the driver suite and the ABI suites, on QEMU's builtin
 # back-end and on vcryptod, in guests running that kernel. When that kernel
-# is the default guest kernel (scripts/kver), `make test` runs those suites
+# is the default guest kernel ($KVER, common.sh), `make test` runs those suites
 # on it already, and CI runs `make test` first: they are not run twice.
 kernel_line() {
 	local suite=$1 k t
@@ -52,7 +52,7 @@ kernel_line() {
 		'make -s -C "$TOP/guest" KVER="$k" >"$T/build-$suite.log" 2>&1 || { cat "$T/build-$suite.log"; false; }'
 	check "$suite: module's vermagic is $k" \
 		'modinfo -F vermagic "$TOP/build/module/$k/virtio_cryptodev.ko" | grep -q "^$k "'
-	if [ "$k" = "$("$TOP/scripts/kver")" ]; then
+	if [ "$k" = "$KVER" ]; then
 		echo "$suite: $k is the default guest kernel; its driver and ABI suites are make test's"
 		return 0
 	fi
