@@ -113,8 +113,11 @@ static void vcd_req_finish(struct vcd_req *req, int result)
 
 /*
  * Caller holds q->lock and the device is alive. In interrupt mode the
- * callback is armed again on the way out, unless a waiter is polling, so a
- * buffer the device returns after this look raises it.
+ * callback is armed again on the way out only while requests are in the
+ * ring and nobody polls for them, so a buffer the device returns after this
+ * look raises it. Otherwise it stays off: a waiter that polled its answer
+ * leaves no interrupt behind, which under TCG costs QEMU's main thread a
+ * wake-up on a host CPU that the vCPU and vcryptod are using.
  */
 static bool vcd_queue_collect(struct vcd_queue *q)
 {
@@ -131,7 +134,8 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 			q->answered++;
 			any = true;
 		}
-	} while (!q->vd->poll && !q->spinners && !virtqueue_enable_cb(q->vq));
+	} while (!q->vd->poll && !q->spinners && !list_empty(&q->pending) &&
+		 !virtqueue_enable_cb(q->vq));
 	if (any)
 		q->returned++;
 	return any;
@@ -300,7 +304,12 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	if (notify)
 		virtqueue_notify(q->vq);
 	rcu_read_unlock();
-	vcd_queue_poll(q);
+	/*
+	 * vcd_req_wait() looks before it sleeps; a request finished by a
+	 * callback has no such waiter, so the look arms the interrupt for it.
+	 */
+	if (req->finish)
+		vcd_queue_poll(q);
 	return 0;
 }
 
@@ -393,6 +402,9 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 		if (ns && vcd_queue_spin(q, ns, vcd_req_finished, req)) {
 			left = 1;
 		} else {
+			/* Arms the callback, and catches what came meanwhile. */
+			if (!ns)
+				vcd_queue_poll(q);
 			if (killable)
 				left = wait_for_completion_killable_timeout(
 					&req->done, vcd_timeout_jiffies(true));
