@@ -266,6 +266,13 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 		   unsigned int in, bool killable)
 {
 	unsigned long deadline = jiffies + vcd_timeout_jiffies(killable);
+	/*
+	 * vcd_req_wait() looks before it sleeps; a request finished by a
+	 * callback has no such waiter, so the look after the notification
+	 * arms the interrupt for it. Read now: once notified, such a request
+	 * may be finished and freed.
+	 */
+	bool look = req->finish;
 	unsigned long flags, gen;
 	bool notify;
 	int err;
@@ -293,7 +300,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	list_add_tail(&req->node, &q->pending);
 	/*
 	 * A device that answers while it is notified (QEMU's own backend
-	 * without ioeventfd) needs no interrupt: the look below finds it.
+	 * without ioeventfd) needs no interrupt: the next look finds it.
 	 */
 	if (!q->vd->poll)
 		virtqueue_disable_cb(q->vq);
@@ -304,11 +311,7 @@ int vcd_req_submit(struct vcd_queue *q, struct vcd_req *req,
 	if (notify)
 		virtqueue_notify(q->vq);
 	rcu_read_unlock();
-	/*
-	 * vcd_req_wait() looks before it sleeps; a request finished by a
-	 * callback has no such waiter, so the look arms the interrupt for it.
-	 */
-	if (req->finish)
+	if (look)
 		vcd_queue_poll(q);
 	return 0;
 }
