@@ -11,6 +11,7 @@
 
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/timer.h>
 #include <linux/virtio_config.h>
 
 /* 6.4: class_create() lost its owner argument. */
@@ -65,6 +66,13 @@ out:
 	kfree(cbs);
 	return err;
 }
+#endif
+
+/* 6.2: del_timer_sync() became timer_delete_sync(); 6.15 dropped the old. */
+#ifdef VCD_HAVE_TIMER_DELETE_SYNC
+#define vcd_timer_delete_sync(t)	timer_delete_sync(t)
+#else
+#define vcd_timer_delete_sync(t)	del_timer_sync(t)
 #endif
 
 #endif /* VCD_COMPAT_H */

@@ -192,6 +192,20 @@ static ssize_t requests_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(requests);
 
+/* Answers the recheck found, every queue's: interrupts that did not come. */
+static ssize_t rechecked_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vcd_device *vd = dev_get_drvdata(dev);
+	unsigned long sum = READ_ONCE(vd->ctrlq.rechecked);
+	unsigned int i;
+
+	for (i = 0; i < vd->nr_dataqs; i++)
+		sum += READ_ONCE(vd->dataqs[i].rechecked);
+	return sysfs_emit(buf, "%lu\n", sum);
+}
+static DEVICE_ATTR_RO(rechecked);
+
 /* The first data queue's adaptive polling window (queue.c). */
 static ssize_t poll_window_ns_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -207,6 +221,7 @@ static struct attribute *vcd_attrs[] = {
 	&dev_attr_evictions.attr,
 	&dev_attr_requests.attr,
 	&dev_attr_poll_window_ns.attr,
+	&dev_attr_rechecked.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vcd);

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "vcd.h"
 
 /*
@@ -84,20 +85,6 @@ void vcd_req_put(struct vcd_req *req)
 		vcd_req_free(req);
 }
 
-void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
-		    struct virtqueue *vq)
-{
-	spin_lock_init(&q->lock);
-	q->vq = vq;
-	q->vd = vd;
-	q->stopped = false;
-	INIT_LIST_HEAD(&q->pending);
-	q->returned = 0;
-	q->spinners = 0;
-	q->poll_ns = 0;
-	init_waitqueue_head(&q->space);
-}
-
 /* Caller holds q->lock. */
 static void vcd_req_finish(struct vcd_req *req, int result)
 {
@@ -111,6 +98,9 @@ static void vcd_req_finish(struct vcd_req *req, int result)
 		req->finish(req);
 }
 
+/* An armed queue looks at the next tick (the timer wheel rounds later). */
+#define VCD_RECHECK_JIFFIES	1
+
 /*
  * Caller holds q->lock and the device is alive. In interrupt mode the
  * callback is armed again on the way out only while requests are in the
@@ -123,7 +113,7 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 {
 	struct vcd_req *req;
 	unsigned int len;
-	bool any = false;
+	bool any = false, arm;
 
 	do {
 		if (!q->vd->poll)
@@ -134,15 +124,26 @@ static bool vcd_queue_collect(struct vcd_queue *q)
 			q->answered++;
 			any = true;
 		}
-	} while (!q->vd->poll && !q->spinners && !list_empty(&q->pending) &&
-		 !virtqueue_enable_cb(q->vq));
+		arm = !q->vd->poll && !q->spinners && !list_empty(&q->pending);
+	} while (arm && !virtqueue_enable_cb(q->vq));
+	/*
+	 * TCG without parallel vCPUs (one vCPU) drops the guest's barriers,
+	 * so a back-end in another process may read the flag from before
+	 * enable_cb cleared it, after the used index was read here: no
+	 * interrupt comes. Looking again while armed bounds that loss.
+	 */
+	if (arm && !timer_pending(&q->recheck))
+		mod_timer(&q->recheck, jiffies + VCD_RECHECK_JIFFIES);
 	if (any)
 		q->returned++;
 	return any;
 }
 
-/* Finishes what the device returned and wakes those waiting for room. */
-static void vcd_queue_poll(struct vcd_queue *q)
+/*
+ * Finishes what the device returned and wakes those waiting for room;
+ * whether there was any.
+ */
+static bool vcd_queue_poll(struct vcd_queue *q)
 {
 	unsigned long flags;
 	bool any = false;
@@ -153,6 +154,31 @@ static void vcd_queue_poll(struct vcd_queue *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (any)
 		wake_up_all(&q->space);
+	return any;
+}
+
+static void vcd_queue_recheck(struct timer_list *t)
+{
+	struct vcd_queue *q = container_of(t, struct vcd_queue, recheck);
+
+	if (vcd_queue_poll(q))
+		WRITE_ONCE(q->rechecked, q->rechecked + 1);
+}
+
+void vcd_queue_init(struct vcd_queue *q, struct vcd_device *vd,
+		    struct virtqueue *vq)
+{
+	spin_lock_init(&q->lock);
+	q->vq = vq;
+	q->vd = vd;
+	q->stopped = false;
+	INIT_LIST_HEAD(&q->pending);
+	q->returned = 0;
+	q->spinners = 0;
+	q->poll_ns = 0;
+	init_waitqueue_head(&q->space);
+	timer_setup(&q->recheck, vcd_queue_recheck, 0);
+	q->rechecked = 0;
 }
 
 /* vq->priv belongs to the transport (virtio_pci: the notify address). */
@@ -207,9 +233,12 @@ void vcd_queue_restart(struct vcd_queue *q)
 	wake_up_all(&q->space);
 }
 
+/* The queue is stopped or dead, so nothing arms the recheck again. */
 void vcd_queue_detach(struct vcd_queue *q)
 {
 	struct vcd_req *req;
+
+	vcd_timer_delete_sync(&q->recheck);
 
 	while ((req = virtqueue_detach_unused_buf(q->vq)))
 		vcd_req_put(req);

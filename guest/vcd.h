@@ -13,6 +13,7 @@
 #include <linux/refcount.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/virtio.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -63,6 +64,8 @@ struct vcd_queue {
 	unsigned int spinners;		/* waiters polling, callback off */
 	unsigned int poll_ns;		/* adaptive window, vcd_req_wait() */
 	wait_queue_head_t space;
+	struct timer_list recheck;	/* looks while the callback is armed */
+	unsigned long rechecked;	/* answers it found; only it writes */
 };
 
 struct vcd_device {
