@@ -140,13 +140,39 @@ static void step(struct cursor *c, uint8_t *buf, uint64_t n, int to_buf)
 	}
 }
 
+/* Pieces handed to the cipher in one call. A block that straddles two
+ * pieces of memory is gathered into its own blk[] before the call, and its
+ * output scattered from there to at[] after it. */
+#define BATCH 32
+
+struct batch {
+	struct vc_piece p[BATCH];
+	uint8_t blk[BATCH][VC_AES_BLOCK];
+	struct cursor at[BATCH];
+	unsigned int n;
+};
+
+static int flush(const struct sym_session *s, struct batch *b, uint8_t *chain)
+{
+	unsigned int i;
+
+	if (vc_cipher_crypt_pieces(s->cipher, s->dir, chain, b->p, b->n, chain))
+		return -1;
+	for (i = 0; i < b->n; i++)
+		if (b->p[i].out == b->blk[i])
+			step(&b->at[i], b->blk[i], b->p[i].len, 0);
+	b->n = 0;
+	return 0;
+}
+
 int inplace_crypt(const struct sym_session *s, const uint8_t *iv,
 		  const struct seg *in, unsigned int nin, uint64_t in_off,
 		  const struct seg *out, unsigned int nout, uint64_t len)
 {
 	struct range src[INPLACE_MAX_RANGES], dst[INPLACE_MAX_RANGES];
 	struct cursor cs = { src, 0, 0 }, cd = { dst, 0, 0 };
-	uint8_t chain[VC_IV_LEN], blk[VC_AES_BLOCK];
+	uint8_t chain[VC_IV_LEN];
+	struct batch b;
 	int ns, nd;
 
 	if (len == 0)
@@ -158,33 +184,34 @@ int inplace_crypt(const struct sym_session *s, const uint8_t *iv,
 	    !safe(src, (unsigned int)ns, dst, (unsigned int)nd))
 		return 0;
 	memcpy(chain, iv, sizeof(chain));
+	b.n = 0;
 	while (len > 0) {
 		uint64_t n = left(&cs) < left(&cd) ? left(&cs) : left(&cd);
-		uint8_t *p;
+		struct vc_piece *p;
 
+		if (b.n == BATCH && flush(s, &b, chain))
+			return -1;
+		p = &b.p[b.n];
 		if (n > len)
 			n = len;
 		/* Whole blocks in place; CTR's last partial block too. */
 		if (n < len || s->alg != VC_AES_CTR)
 			n &= ~(uint64_t)(VC_AES_BLOCK - 1);
 		if (n > 0) {
-			if (vc_cipher_crypt(s->cipher, s->dir, chain,
-					    cs.r[cs.i].p + cs.off,
-					    cd.r[cd.i].p + cd.off, n, chain))
-				return -1;
+			p->in = cs.r[cs.i].p + cs.off;
+			p->out = cd.r[cd.i].p + cd.off;
 			step(&cs, NULL, n, 0);
 			step(&cd, NULL, n, 0);
-			len -= n;
-			continue;
+		} else {
+			n = len < VC_AES_BLOCK ? len : VC_AES_BLOCK;
+			step(&cs, b.blk[b.n], n, 1);
+			b.at[b.n] = cd;
+			step(&cd, NULL, n, 0);
+			p->in = p->out = b.blk[b.n];
 		}
-		/* A block across the end of a piece. */
-		n = len < VC_AES_BLOCK ? len : VC_AES_BLOCK;
-		p = blk;
-		step(&cs, p, n, 1);
-		if (vc_cipher_crypt(s->cipher, s->dir, chain, p, p, n, chain))
-			return -1;
-		step(&cd, p, n, 0);
+		p->len = (size_t)n;
+		b.n++;
 		len -= n;
 	}
-	return 1;
+	return flush(s, &b, chain) ? -1 : 1;
 }

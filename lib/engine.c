@@ -194,6 +194,66 @@ int vc_cipher_crypt(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
 	return 0;
 }
 
+int vc_cipher_crypt_pieces(struct vc_cipher *c, enum vc_dir dir,
+			   const uint8_t *iv, const struct vc_piece *p,
+			   size_t n, uint8_t *next_iv)
+{
+	static const uint8_t zero_iv[VC_IV_LEN];
+	uint8_t chain[VC_IV_LEN], last[VC_IV_LEN];
+	const struct vc_piece *end = NULL;
+	uint64_t blocks = 0;
+	int whole = 1, r;
+
+	if (!c || (n && !p) || (unsigned)dir > VC_DECRYPT)
+		return vc_error(-EINVAL, "crypt: bad arguments");
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].len && (!p[i].in || !p[i].out))
+			return vc_error(-EINVAL, "crypt: piece %zu: bad arguments", i);
+		if (p[i].len % VC_AES_BLOCK && (i + 1 < n || c->alg != VC_AES_CTR))
+			return vc_error(-EINVAL, "%s: piece %zu of %zu bytes is not "
+					"a multiple of %d", cipher_names[c->alg], i,
+					p[i].len, VC_AES_BLOCK);
+		if (p[i].len > VC_CHUNK)
+			whole = 0;
+		if (p[i].len)
+			end = &p[i];
+		blocks += (p[i].len + VC_AES_BLOCK - 1) / VC_AES_BLOCK;
+	}
+	if (c->alg == VC_AES_ECB || !iv)
+		iv = zero_iv;
+	if (c->alg != VC_AES_ECB && iv == zero_iv)
+		return vc_error(-EINVAL, "%s: no IV", cipher_names[c->alg]);
+	memcpy(chain, iv, sizeof(chain));
+	if (!c->ops->crypt_pieces || !whole) {
+		for (size_t i = 0; i < n; i++) {
+			r = p[i].len ? vc_cipher_crypt(c, dir, chain, p[i].in,
+						       p[i].out, p[i].len, chain) : 0;
+			if (r)
+				return r;
+		}
+		goto out;
+	}
+	if (!end)
+		goto out;
+	/* CBC decryption chains on ciphertext that in-place work overwrites. */
+	if (c->alg == VC_AES_CBC && dir == VC_DECRYPT)
+		memcpy(last, (const uint8_t *)end->in + end->len - VC_AES_BLOCK,
+		       VC_AES_BLOCK);
+	r = c->ops->crypt_pieces(c, dir, chain, p, n);
+	if (r)
+		return r;
+	if (c->alg == VC_AES_CBC)
+		memcpy(chain, dir == VC_DECRYPT ? last :
+		       (const uint8_t *)end->out + end->len - VC_AES_BLOCK,
+		       VC_AES_BLOCK);
+	else if (c->alg == VC_AES_CTR)
+		ctr_add(chain, blocks);
+out:
+	if (next_iv)
+		memcpy(next_iv, chain, VC_IV_LEN);
+	return 0;
+}
+
 int vc_cipher_batch(struct vc_cipher *c, struct vc_cipher_op *ops, size_t n)
 {
 	int r = 0;

@@ -9,6 +9,10 @@ struct vc_cipher_ops {
 	/* len is valid for the mode, nonzero and at most VC_CHUNK. */
 	int (*crypt)(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
 		     const void *in, void *out, size_t len);
+	/* Optional: pieces checked, each len at most VC_CHUNK (0 is skipped). */
+	int (*crypt_pieces)(struct vc_cipher *c, enum vc_dir dir,
+			    const uint8_t *iv, const struct vc_piece *p,
+			    size_t n);
 	/* Optional: ops checked, each len nonzero; sets every result. */
 	int (*batch)(struct vc_cipher *c, struct vc_cipher_op *ops, size_t n);
 	void (*free)(struct vc_cipher *c);

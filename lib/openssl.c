@@ -53,25 +53,46 @@ static const EVP_CIPHER *cipher_for(enum vc_cipher_alg alg, size_t keylen)
 	return table[alg][(keylen - 16) / 8]();
 }
 
-static int openssl_crypt(struct vc_cipher *base, enum vc_dir dir,
-			 const uint8_t *iv, const void *in, void *out, size_t len)
+static int openssl_crypt_pieces(struct vc_cipher *base, enum vc_dir dir,
+				const uint8_t *iv, const struct vc_piece *p,
+				size_t n)
 {
 	struct openssl_cipher *c = (struct openssl_cipher *)base;
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int outl = 0, finl = 0, ret = 0;
+	int outl = 0, ret = 0;
+	uint8_t tail[VC_AES_BLOCK];
+	size_t i;
 
 	if (!ctx)
 		return vc_error(-ENOMEM, "openssl: out of memory");
 	if (EVP_CIPHER_CTX_copy(ctx, c->tmpl[dir]) != 1 ||
-	    EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, -1) != 1 ||
-	    EVP_CipherUpdate(ctx, out, &outl, in, (int)len) != 1 ||
-	    EVP_CipherFinal_ex(ctx, (uint8_t *)out + outl, &finl) != 1)
+	    EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, -1) != 1)
 		ret = ossl_error("cipher");
-	else if ((size_t)(outl + finl) != len)
-		ret = vc_error(-EIO, "openssl: cipher produced %d of %zu bytes",
-			       outl + finl, len);
+	/* Whole blocks (and CTR's stream) come out as they go in. */
+	for (i = 0; i < n && !ret; i++) {
+		if (!p[i].len)
+			continue;
+		if (EVP_CipherUpdate(ctx, p[i].out, &outl, p[i].in,
+				     (int)p[i].len) != 1)
+			ret = ossl_error("cipher");
+		else if ((size_t)outl != p[i].len)
+			ret = vc_error(-EIO, "openssl: cipher produced %d of %zu "
+				       "bytes", outl, p[i].len);
+	}
+	if (!ret && EVP_CipherFinal_ex(ctx, tail, &outl) != 1)
+		ret = ossl_error("cipher");
+	else if (!ret && outl != 0)
+		ret = vc_error(-EIO, "openssl: cipher left %d bytes", outl);
 	EVP_CIPHER_CTX_free(ctx);
 	return ret;
+}
+
+static int openssl_crypt(struct vc_cipher *base, enum vc_dir dir,
+			 const uint8_t *iv, const void *in, void *out, size_t len)
+{
+	const struct vc_piece one = { in, out, len };
+
+	return openssl_crypt_pieces(base, dir, iv, &one, 1);
 }
 
 static void openssl_cipher_free(struct vc_cipher *base)
@@ -86,6 +107,7 @@ static void openssl_cipher_free(struct vc_cipher *base)
 static const struct vc_cipher_ops openssl_cipher_ops = {
 	.engine = "openssl",
 	.crypt = openssl_crypt,
+	.crypt_pieces = openssl_crypt_pieces,
 	.free = openssl_cipher_free,
 };
 

@@ -96,6 +96,26 @@ int vc_cipher_new(struct vc_engine *e, struct vc_cipher **out,
 int vc_cipher_crypt(struct vc_cipher *c, enum vc_dir dir, const uint8_t *iv,
 		    const void *in, void *out, size_t len, uint8_t *next_iv);
 
+/* One piece of a scattered stream: len bytes from in to out. */
+struct vc_piece {
+	const void *in;
+	void *out;		/* in == out allowed */
+	size_t len;
+};
+
+/*
+ * Encrypt or decrypt the pieces p[0..n) as one stream: what
+ * vc_cipher_crypt() gives over their inputs gathered into one buffer, its
+ * output scattered to their outputs in the same lengths. Every piece but the
+ * last holds a whole number of blocks, the last too except in CTR; a piece's
+ * out may overlap no later piece's in. The pieces share one cipher context,
+ * so many small ones cost little more than one. next_iv as vc_cipher_crypt().
+ * -EINVAL: a length not valid for the mode, or bad arguments.
+ */
+int vc_cipher_crypt_pieces(struct vc_cipher *c, enum vc_dir dir,
+			   const uint8_t *iv, const struct vc_piece *p,
+			   size_t n, uint8_t *next_iv);
+
 /* One operation of a batch: its own IV (ignored for ECB), no chaining. */
 struct vc_cipher_op {
 	enum vc_dir dir;

@@ -5,11 +5,13 @@
  * both payload layouts, and runs requests through a ring in shared memory
  * against the NIST SP 800-38A vectors.
  * Usage: vhost-client VCRYPTOD SOCKET-PATH
- * With --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH SECONDS SIZE...: D
- * requests (default 1) at a time through vcryptod's data path, one kick for
- * them and a wait for the call (--poll: no interrupt asked for, the used
- * index polled), no guest; prints "backend SIZE OPS/S MB/S US VCD-CPU
- * CLIENT-CPU" (wall and CPU microseconds per request).
+ * With --bench [--depth D] [--pieces P] [--poll] VCRYPTOD SOCKET-PATH SECONDS
+ * SIZE...: D requests (default 1) at a time through vcryptod's data path,
+ * one kick for them and a wait for the call (--poll: no interrupt asked for,
+ * the used index polled), no guest; --pieces: source and destination each
+ * in P-byte pieces apart from each other, as in a guest; prints "backend
+ * SIZE OPS/S MB/S US VCD-CPU CLIENT-CPU" (wall and CPU microseconds per
+ * request).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1516,18 +1518,47 @@ static int c_stalled_message_sigterm(void)
 #define BENCH_SRC	0x100000u
 #define BENCH_DST(k)	(0x200000u + (k) * BENCH_MAX_LEN)
 
-/* Request k (descriptors 5k..5k+4) of len bytes, made available. */
+/* With --pieces P: request k's indirect table, its source and destination
+ * cut into P-byte pieces BENCH_GAP bytes apart (as a guest's pinned pages
+ * are scattered). */
+#define BENCH_TABLE(k)	(0x380000u + (k) * 0x4000u)
+#define BENCH_TABLE_MAX	(0x4000u / 16)
+#define BENCH_GAP	64u
+
+/* Request k (descriptors 5k..5k+4, or descriptor k with pieces) of len
+ * bytes, made available. */
 static void put_big(struct guest *g, unsigned int k, uint64_t session,
-		    uint32_t len)
+		    uint32_t len, uint32_t piece)
 {
 	uint64_t base = 0x10000 + 0x200ull * k;
 	uint64_t addrs[5] = { base, base + 0x100, BENCH_SRC, BENCH_DST(k),
 			      base + 0x1ff };
 	uint32_t lens[5] = { 72, 16, len, len, 1 };
+	struct vring_desc *t = (struct vring_desc *)(g->mem + BENCH_TABLE(k));
+	unsigned int n = 0, side;
+	uint32_t off;
 
 	put_header(g->mem + base, 0, session, len);
 	g->mem[base + 0x1ff] = 0xee;
-	post_chain(g, 5 * k, addrs, lens);
+	if (!piece) {
+		post_chain(g, 5 * k, addrs, lens);
+		return;
+	}
+	t[n++] = (struct vring_desc){ GPA + base, 72, VRING_DESC_F_NEXT, 1 };
+	t[n++] = (struct vring_desc){ GPA + base + 0x100, 16, VRING_DESC_F_NEXT, 2 };
+	for (side = 0; side < 2; side++)
+		for (off = 0; off < len; off += piece, n++)
+			t[n] = (struct vring_desc){
+				GPA + addrs[2 + side] + off / piece * (piece + BENCH_GAP),
+				len - off < piece ? len - off : piece,
+				(uint16_t)(VRING_DESC_F_NEXT |
+					   (side ? VRING_DESC_F_WRITE : 0)),
+				(uint16_t)(n + 1) };
+	t[n++] = (struct vring_desc){ GPA + base + 0x1ff, 1, VRING_DESC_F_WRITE, 0 };
+	g->desc[k] = (struct vring_desc){ GPA + BENCH_TABLE(k), 16 * n,
+					  VRING_DESC_F_INDIRECT, 0 };
+	g->avail->ring[g->avail->idx % NUM] = (uint16_t)k;
+	__atomic_store_n(&g->avail->idx, g->avail->idx + 1, __ATOMIC_RELEASE);
 }
 
 /* CPU time of every thread of pid (ns, /proc/PID/task/T/schedstat). */
@@ -1571,6 +1602,7 @@ static double self_cpu_ns(void)
 static int bench(int argc, char **argv)
 {
 	unsigned int depth = 1;
+	uint32_t piece = 0;
 	int spin = 0;
 	uint8_t key[16] = { 7 }, pl[632];
 	struct guest g;
@@ -1582,6 +1614,12 @@ static int bench(int argc, char **argv)
 	for (;;) {
 		if (argc > 3 && !strcmp(argv[2], "--depth")) {
 			depth = (unsigned int)atoi(argv[3]);
+			argv += 2;
+			argc -= 2;
+		} else if (argc > 3 && !strcmp(argv[2], "--pieces")) {
+			piece = (uint32_t)atoi(argv[3]);
+			if (piece < 16 || piece % 16)
+				return 2;
 			argv += 2;
 			argc -= 2;
 		} else if (argc > 2 && !strcmp(argv[2], "--poll")) {
@@ -1620,11 +1658,14 @@ static int bench(int argc, char **argv)
 		double vcd, me;
 		unsigned int k;
 
-		if (len == 0 || len > BENCH_MAX_LEN || len % 16)
+		if (len == 0 || len > BENCH_MAX_LEN || len % 16 ||
+		    (piece && ((len + piece - 1) / piece * (piece + BENCH_GAP) >
+			       BENCH_MAX_LEN ||
+			       3 + 2 * ((len + piece - 1) / piece) > BENCH_TABLE_MAX)))
 			return 2;
 		do {
 			for (k = 0; k < depth; k++)
-				put_big(&g, k, (uint64_t)enc, len);
+				put_big(&g, k, (uint64_t)enc, len, piece);
 			if ((spin ? kick_and_spin : kick_and_wait)(&g, g.avail->idx)) {
 				fprintf(stderr, "vhost-client --bench: no completion\n");
 				return 1;
@@ -1666,8 +1707,8 @@ int main(int argc, char **argv)
 	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: vhost-client VCRYPTOD SOCKET-PATH\n"
-			"       vhost-client --bench [--depth D] [--poll] VCRYPTOD SOCKET-PATH "
-			"SECONDS SIZE...\n");
+			"       vhost-client --bench [--depth D] [--pieces P] [--poll] "
+			"VCRYPTOD SOCKET-PATH SECONDS SIZE...\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -137,6 +137,33 @@ static void batch_args(struct vc_engine *e)
 	vc_cipher_free(c);
 }
 
+static void pieces_args(struct vc_engine *e)
+{
+	uint8_t key[16] = { 5 }, iv[16] = { 1 }, buf[64] = { 0 };
+	struct vc_piece p[2] = { { buf, buf, 16 }, { buf + 16, NULL, 16 } };
+	struct vc_cipher *c;
+
+	if (!CHECK(vc_cipher_new(e, &c, VC_AES_CBC, key, 16) == 0, "pieces session"))
+		return;
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, iv, p, 2, NULL) == -EINVAL,
+	      "pieces: a NULL output");
+	p[1].out = buf + 16;
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, NULL, p, 2, NULL) == -EINVAL,
+	      "pieces: CBC without an IV");
+	CHECK(vc_cipher_crypt_pieces(c, (enum vc_dir)5, iv, p, 2, NULL) == -EINVAL,
+	      "pieces: unknown direction");
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, iv, NULL, 1, NULL) == -EINVAL,
+	      "pieces: NULL pieces");
+	CHECK(vc_cipher_crypt_pieces(NULL, VC_ENCRYPT, iv, p, 2, NULL) == -EINVAL,
+	      "pieces: NULL session");
+	p[1].len = 8;
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, iv, p, 2, NULL) == -EINVAL,
+	      "pieces: CBC over 24 bytes");
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, iv, NULL, 0, NULL) == 0,
+	      "no pieces");
+	vc_cipher_free(c);
+}
+
 static void hash_args(struct vc_engine *e)
 {
 	uint8_t digest[VC_MAX_DIGEST];
@@ -184,6 +211,7 @@ int main(int argc, char **argv)
 	mac_args(e);
 	hash_args(e);
 	batch_args(e);
+	pieces_args(e);
 	helpers();
 	vc_engine_close(e);
 	return report_finish("errors");

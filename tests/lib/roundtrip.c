@@ -1,9 +1,10 @@
 /*
  * Random operations through libvcrypto checked against OpenSSL's EVP
  * interface used directly (the oracle): every mode and key size, lengths from
- * 0 to 1 MiB, unaligned and in-place buffers, batches, and one session
- * shared by eight threads.
+ * 0 to 1 MiB, unaligned and in-place buffers, scattered pieces, batches,
+ * and one session shared by eight threads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,76 @@ static void batch_roundtrip(struct vc_engine *e, enum vc_cipher_alg alg,
 	vc_cipher_free(c);
 }
 
+/*
+ * One stream cut into 0 to 40 pieces (empty ones too, every piece but the
+ * last whole blocks), each at its own place in a scattered buffer or in
+ * place: the same bytes and next IV as the oracle over the whole stream,
+ * and the next IV chains a second call as the oracle's longer stream does.
+ */
+static void pieces_roundtrip(struct vc_engine *e, enum vc_cipher_alg alg,
+			     int rounds)
+{
+	enum { MAX_PIECES = 40, STREAM = 70000 };
+	static uint8_t in[STREAM + 16], want[STREAM + 16], area[2 * STREAM + 2048];
+	struct vc_piece p[MAX_PIECES];
+	uint8_t key[16], iv[16], next[16], more[16];
+	struct vc_cipher *c;
+
+	rng_fill(key, sizeof(key));
+	if (!CHECK(vc_cipher_new(e, &c, alg, key, 16) == 0, "pieces session: %s",
+		   vc_last_error()))
+		return;
+	for (int r = 0; r < rounds; r++) {
+		size_t n = r == 0 ? 0 : (size_t)rng_range(1, MAX_PIECES);
+		size_t len = 0, at = 0, last_len = 16;
+		int enc = (int)rng_range(0, 1), inplace = r % 3 == 1, ret;
+		enum vc_dir dir = enc ? VC_ENCRYPT : VC_DECRYPT;
+
+		rng_fill(iv, sizeof(iv));
+		rng_fill(area, sizeof(area));
+		for (size_t i = 0; i < n; i++) {
+			size_t l = 16 * (size_t)rng_range(0, 100);
+
+			if (i + 1 == n && alg == VC_AES_CTR)
+				l += (size_t)rng_range(0, 15);
+			at += (size_t)rng_range(0, 20);	/* gaps, unaligned */
+			p[i].in = area + at;
+			p[i].out = inplace ? area + at : area + STREAM + 1024 + at;
+			p[i].len = l;
+			memcpy(in + len, area + at, l);
+			len += l;
+			at += l;
+		}
+		oracle_aes(mode(alg), enc, key, 16, iv, in, want, len);
+		ret = vc_cipher_crypt_pieces(c, dir, iv, p, n, next);
+		int bad = 0;
+		for (size_t i = 0, off = 0; i < n; off += p[i].len, i++)
+			bad |= memcmp(p[i].out, want + off, p[i].len) != 0;
+		if (!CHECK(ret == 0 && !bad, "pieces: alg %d %s %zu pieces, %zu "
+			   "bytes%s: %s", alg, enc ? "enc" : "dec", n, len,
+			   inplace ? " in place" : "",
+			   ret ? vc_last_error() : "wrong data"))
+			break;
+		/* The next IV goes on where the stream stopped (CTR: a block
+		 * boundary, so a partial last block is no chain to test). */
+		if (alg == VC_AES_ECB || len % 16)
+			continue;
+		rng_fill(in + len, last_len);
+		oracle_aes(mode(alg), enc, key, 16, iv, in, want, len + last_len);
+		CHECK(vc_cipher_crypt(c, dir, next, in + len, more, last_len,
+				      NULL) == 0 &&
+		      memcmp(more, want + len, last_len) == 0,
+		      "pieces: alg %d %s: next IV does not chain", alg,
+		      enc ? "enc" : "dec");
+	}
+	/* A partial block before the last piece is no stream. */
+	p[0] = (struct vc_piece){ area, area, 20 };
+	p[1] = (struct vc_piece){ area + 32, area + 32, 12 };
+	CHECK(vc_cipher_crypt_pieces(c, VC_ENCRYPT, iv, p, 2, NULL) == -EINVAL,
+	      "pieces: alg %d: a partial block first is not -EINVAL", alg);
+	vc_cipher_free(c);
+}
+
 static void hash_roundtrip(struct vc_engine *e, enum vc_hash_alg alg,
 			   const char *digest, int rounds, uint8_t *buf)
 {
@@ -234,6 +305,9 @@ int main(int argc, char **argv)
 	batch_roundtrip(e, VC_AES_CBC, 12);
 	batch_roundtrip(e, VC_AES_CTR, 6);
 	batch_roundtrip(e, VC_AES_ECB, 4);
+	pieces_roundtrip(e, VC_AES_CBC, 30);
+	pieces_roundtrip(e, VC_AES_CTR, 30);
+	pieces_roundtrip(e, VC_AES_ECB, 10);
 	hash_roundtrip(e, VC_SHA1, "SHA1", 10, buf);
 	hash_roundtrip(e, VC_SHA256, "SHA256", 20, buf);
 	hash_roundtrip(e, VC_SHA512, "SHA512", 10, buf);
