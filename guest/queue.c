@@ -404,9 +404,14 @@ static bool vcd_req_finished(void *arg)
 	return READ_ONCE(req->finished);
 }
 
+static unsigned int vcd_poll_limit_ns(void)
+{
+	return min(READ_ONCE(vcd_poll_window_us), 1000U) * 1000;
+}
+
 void vcd_queue_adapt(struct vcd_queue *q, u64 waited)
 {
-	unsigned int max = min(READ_ONCE(vcd_poll_window_us), 1000U) * 1000;
+	unsigned int max = vcd_poll_limit_ns();
 	unsigned int ns = READ_ONCE(q->poll_ns);
 
 	if (waited <= max)
@@ -429,7 +434,13 @@ int vcd_req_wait(struct vcd_req *req, bool killable)
 	if (q->vd->poll) {
 		err = vcd_req_poll(req, killable);
 	} else {
+		/* A spin that succeeds never adapts: a lowered limit must
+		 * still shut the window. */
 		ns = READ_ONCE(q->poll_ns);
+		if (ns > vcd_poll_limit_ns()) {
+			ns = vcd_poll_limit_ns();
+			WRITE_ONCE(q->poll_ns, ns);
+		}
 		start = ktime_get_ns();
 		if (ns && vcd_queue_spin(q, ns, vcd_req_finished, req)) {
 			left = 1;
